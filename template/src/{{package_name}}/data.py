@@ -1,0 +1,58 @@
+"""Loads train.csv, test.csv and sample_submission.csv and checks they fit config.yaml."""
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from .config import ProjectError
+
+
+class DataError(ProjectError):
+    """The competition files are missing or do not match config.yaml."""
+
+
+@dataclass
+class CompetitionData:
+    train: pd.DataFrame
+    test: pd.DataFrame
+    sample_submission: pd.DataFrame
+
+
+def read_csv(path: Path, competition: str) -> pd.DataFrame:
+    if not path.is_file():
+        raise DataError(
+            f"{path} not found: download the data with `kaggle competitions download -c {competition}`"
+            f" and unzip it into {path.parent}/ (or pass --data-dir)"
+        )
+    return pd.read_csv(path)
+
+
+def load_data(data_dir: Path, config: dict) -> CompetitionData:
+    competition = config["competition"]
+    id_col, target = config["columns"]["id"], config["columns"]["target"]
+    train = read_csv(Path(data_dir) / "train.csv", competition)
+    test = read_csv(Path(data_dir) / "test.csv", competition)
+    sample = read_csv(Path(data_dir) / "sample_submission.csv", competition)
+
+    for name, frame in (("train.csv", train), ("test.csv", test), ("sample_submission.csv", sample)):
+        if id_col not in frame.columns:
+            raise DataError(f"{name} has no id column '{id_col}': set columns.id in config.yaml")
+        if frame[id_col].duplicated().any():
+            raise DataError(f"{name} repeats ids in '{id_col}': set columns.id to a column with unique values")
+    if target not in train.columns:
+        raise DataError(f"train.csv has no target column '{target}': set columns.target in config.yaml")
+    if train[target].isna().any():
+        raise DataError(f"train.csv has {train[target].isna().sum()} rows without a '{target}' value: drop them first")
+    if config["task"] == "tabular-regression" and not pd.api.types.is_numeric_dtype(train[target]):
+        raise DataError(f"'{target}' holds text, not numbers: choose task binary-classification or fix columns.target")
+    if list(sample.columns) != [id_col, target]:
+        raise DataError(
+            f"sample_submission.csv has columns {list(sample.columns)}, expected ['{id_col}', '{target}']:"
+            " check columns.id and columns.target in config.yaml"
+        )
+    if set(test[id_col]) != set(sample[id_col]):
+        raise DataError("test.csv and sample_submission.csv hold different ids: re-download the competition files")
+    group = config["columns"]["group"]
+    if group and group not in train.columns:
+        raise DataError(f"train.csv has no group column '{group}': fix columns.group in config.yaml")
+    return CompetitionData(train, test, sample)

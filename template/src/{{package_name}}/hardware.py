@@ -1,0 +1,75 @@
+"""Chooses where training runs (backend, devices, precision, batch size) and says so in one log line."""
+import contextlib
+import logging
+import os
+from dataclasses import dataclass
+
+log = logging.getLogger(__name__)
+
+
+def select_backend(target: str) -> None:
+    """Set the Keras backend; must run before `import keras`.
+
+    Kaggle's TPU image ships JAX and tensorflow-cpu, not a TPU TensorFlow, so TPU projects run on JAX.
+    """
+    os.environ.setdefault("KERAS_BACKEND", "jax" if target == "tpu" else "tensorflow")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep TensorFlow's C++ start-up chatter out of the log
+
+
+@dataclass
+class Setup:
+    device: str  # what runs: cpu, gpu or tpu
+    replicas: int  # devices that each take a slice of every batch
+    precision: str
+    batch_size: int  # global: the per-device batch size times replicas
+    learning_rate: float  # scaled with the global batch size
+    strategy: object = None  # a tf.distribute strategy for several GPUs, else None
+
+    def scope(self):
+        """Build and compile models inside this, so their variables live on every replica."""
+        return self.strategy.scope() if self.strategy is not None else contextlib.nullcontext()
+
+
+def find_accelerator(target: str) -> tuple[str, int, object]:
+    """Return (device, replicas, strategy) for the accelerator asked for, or the CPU when it is absent."""
+    import keras
+
+    backend = keras.backend.backend()
+    if target == "gpu" and backend == "tensorflow":
+        import tensorflow as tf
+
+        if tf.config.list_physical_devices("GPU"):
+            strategy = tf.distribute.MirroredStrategy()  # all visible GPUs: Kaggle's "GPU T4 x2" is two
+            return "gpu", strategy.num_replicas_in_sync, strategy
+    if target == "tpu" and backend == "jax":
+        import jax
+
+        devices = jax.devices()
+        if devices[0].platform == "tpu":
+            keras.distribution.set_distribution(keras.distribution.DataParallel(devices=devices))
+            return "tpu", len(devices), None
+    return "cpu", 1, None
+
+
+def configure(config: dict) -> Setup:
+    import keras
+
+    target = config["hardware"]["target"]
+    device, replicas, strategy = find_accelerator(target)
+    if device != target:
+        log.warning("hardware: %s asked for but none found; running on the CPU in float32", target)
+    settings = config["hardware"][device]
+    keras.mixed_precision.set_global_policy(settings["precision"])
+    setup = Setup(
+        device=device,
+        replicas=replicas,
+        precision=settings["precision"],
+        batch_size=settings["batch_size"] * replicas,
+        learning_rate=config["training"]["learning_rate"] * replicas,
+        strategy=strategy,
+    )
+    log.info(
+        "hardware: %s x%d on Keras/%s, %s, global batch %d",
+        device, replicas, keras.backend.backend(), setup.precision, setup.batch_size,
+    )
+    return setup

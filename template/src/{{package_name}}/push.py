@@ -1,0 +1,98 @@
+"""Packs the project into one Kaggle kernel file, writes kernel-metadata.json and pushes the kernel."""
+import json
+import logging
+import os
+from pathlib import Path
+
+from .config import ProjectError
+
+log = logging.getLogger(__name__)
+PACKAGE_DIR = Path(__file__).parent
+
+KERNEL_SOURCE = '''\
+# Kaggle kernel written by `python -m {package} push` from the project's source.
+# Edit the project and push again rather than editing this file.
+import sys
+import tempfile
+from pathlib import Path
+
+FILES = {files}
+
+source = Path(tempfile.mkdtemp())
+for name, text in FILES.items():
+    (source / name).parent.mkdir(parents=True, exist_ok=True)
+    (source / name).write_text(text)
+sys.path.insert(0, str(source))
+
+from {package}.__main__ import main  # noqa: E402
+
+main(["train", "--config", str(source / "config.yaml")])
+'''
+
+
+def bundle(config_path: Path) -> str:
+    """One runnable file: the package's modules and config.yaml, unpacked and run by `train`."""
+    package = PACKAGE_DIR.name
+    files = {f"{package}/{path.relative_to(PACKAGE_DIR)}": path.read_text() for path in sorted(PACKAGE_DIR.rglob("*.py"))}
+    files["config.yaml"] = Path(config_path).read_text()
+    listing = "{\n" + "".join(f"    {name!r}: {text!r},\n" for name, text in files.items()) + "}"
+    return KERNEL_SOURCE.format(package=package, files=listing)
+
+
+def kaggle_username(config: dict) -> str | None:
+    """From config.yaml, else KAGGLE_USERNAME, else ~/.kaggle/kaggle.json."""
+    if config["kaggle"]["username"]:
+        return config["kaggle"]["username"]
+    if os.environ.get("KAGGLE_USERNAME"):
+        return os.environ["KAGGLE_USERNAME"]
+    credentials = Path(os.environ.get("KAGGLE_CONFIG_DIR", Path.home() / ".kaggle")) / "kaggle.json"
+    if credentials.is_file():
+        return json.loads(credentials.read_text()).get("username")
+    return None
+
+
+def kernel_metadata(config: dict, username: str) -> dict:
+    hardware = config["hardware"]["target"]
+    return {
+        "id": f"{username}/{config['kaggle']['kernel_slug']}",
+        "title": config["kaggle"]["kernel_title"],
+        "code_file": "kernel.py",
+        "language": "python",
+        "kernel_type": "script",
+        "is_private": True,
+        "enable_gpu": hardware == "gpu",
+        "enable_tpu": hardware == "tpu",
+        "enable_internet": False,  # code competitions refuse submissions from kernels with internet
+        "dataset_sources": [],
+        "competition_sources": [config["competition"]],
+        "kernel_sources": [],
+        "model_sources": [],
+    }
+
+
+def push(config: dict, config_path: Path, dry_run: bool = False) -> Path:
+    username = kaggle_username(config)
+    if username is None:
+        if not dry_run:
+            raise ProjectError("no Kaggle username: set kaggle.username in config.yaml or put kaggle.json in ~/.kaggle/")
+        username = "your-kaggle-username"
+        log.warning("no Kaggle username found; kernel-metadata.json uses %s", username)
+    kernel_dir = Path(config_path).parent / "kaggle"
+    kernel_dir.mkdir(exist_ok=True)
+    (kernel_dir / "kernel.py").write_text(bundle(config_path))
+    (kernel_dir / "kernel-metadata.json").write_text(json.dumps(kernel_metadata(config, username), indent=2) + "\n")
+    log.info("wrote %s/kernel.py and kernel-metadata.json", kernel_dir)
+    if dry_run:
+        return kernel_dir
+    try:
+        from kaggle.api.kaggle_api_extended import KaggleApi  # imported late: it demands credentials on import
+
+        api = KaggleApi()
+        api.authenticate()
+    except Exception as error:  # the kaggle package raises bare exceptions for missing credentials
+        raise ProjectError(f"Kaggle authentication failed ({error}): put kaggle.json in ~/.kaggle/ or set KAGGLE_USERNAME and KAGGLE_KEY") from None
+    result = api.kernels_push(str(kernel_dir))
+    if getattr(result, "error", None):  # `kaggle kernels push` exits 0 even then
+        raise ProjectError(f"Kaggle refused the kernel: {result.error}")
+    log.info("pushed: %s", getattr(result, "url", kernel_dir))
+    return kernel_dir
