@@ -1,0 +1,117 @@
+"""The `kagglekit` command: new, update and demo, a thin layer over copier."""
+import argparse
+import os
+import re
+import shutil
+import sys
+import warnings
+from pathlib import Path
+
+from . import __version__
+from .template import questions, template_root
+
+
+class UsageError(Exception):
+    """Bad input; printed as one line, exit code 2, nothing written."""
+
+
+def add_question_flags(parser: argparse.ArgumentParser) -> None:
+    """One flag per copier question (`id_column` -> `--id-column`); copier itself checks the values."""
+    types = {"int": int, "str": str}
+    for name, question in questions().items():
+        choices = question.get("choices")
+        shown = f" ({', '.join(choices)})" if choices else ""
+        parser.add_argument(
+            "--" + name.replace("_", "-"), dest=name, type=types.get(question.get("type"), str),
+            metavar=name.upper(), help=question.get("help", "") + shown,
+        )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kagglekit", description="Kaggle competition starter kits.")
+    parser.add_argument("--version", action="version", version=f"kagglekit {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True)
+    new = commands.add_parser("new", help="render a new competition project into DEST")
+    new.add_argument("dest", type=Path)
+    add_question_flags(new)
+    new.add_argument("--defaults", action="store_true", help="never prompt: default answers for every flag not given")
+    new.add_argument("--force", action="store_true", help="render into a folder that is not empty")
+    update = commands.add_parser("update", help="pull template changes into a project made earlier")
+    update.add_argument("dest", type=Path, nargs="?", default=Path("."))
+    demo = commands.add_parser("demo", help="render, train and submit on a bundled data set (no network)")
+    demo.add_argument("dest", type=Path, nargs="?", default=Path("kagglekit-demo"))
+    demo.add_argument("--force", action="store_true", help="reuse DEST even if it is not empty")
+    return parser
+
+
+def check_destination(dest: Path, force: bool) -> None:
+    if dest.exists() and not dest.is_dir():
+        raise UsageError(f"{dest} is a file: choose a folder for the project")
+    if dest.is_dir() and any(dest.iterdir()) and not force:
+        raise UsageError(f"{dest} is not empty: choose a new folder, or pass --force to render into it")
+    existing = dest
+    while not existing.exists():
+        existing = existing.parent
+    if not os.access(existing, os.W_OK):
+        raise UsageError(f"cannot write to {existing}: choose a folder you can write to")
+
+
+def render(dest: Path, answers: dict, defaults: bool, force: bool) -> None:
+    """Render the template into dest; copier validates every answer before writing anything."""
+    from copier import run_copy  # imported here so `kagglekit --help` stays fast
+
+    check_destination(dest, force)
+    if not defaults and not sys.stdin.isatty():
+        raise UsageError("no terminal to ask the questions on: pass --defaults, with flags for the answers you want")
+    created = not dest.exists()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # copier's note that a dev checkout has uncommitted changes
+            run_copy(str(template_root()), str(dest), data=answers, defaults=defaults, overwrite=force, quiet=defaults,
+                     vcs_ref="HEAD")  # a checkout renders what it holds, not its last tag
+    except (ValueError, OSError) as error:
+        if created:  # leave nothing half-written behind
+            shutil.rmtree(dest, ignore_errors=True)
+        if isinstance(error, OSError):
+            raise UsageError(f"cannot write to {dest} ({error.strerror}): choose a folder you can write to") from None
+        # copier's validators say "Validation error for question 'x': reason"
+        raise UsageError(re.sub(r"^Validation error for question '\w+': ", "", str(error)).strip()) from None
+
+
+def update(dest: Path) -> None:
+    import subprocess
+
+    from copier import run_update
+
+    if not (dest / ".copier-answers.yml").is_file():
+        raise UsageError(f"{dest} has no .copier-answers.yml: run update inside a project made by kagglekit")
+    status = subprocess.run(["git", "-C", str(dest), "status", "--porcelain"], capture_output=True, text=True)
+    if status.returncode != 0:
+        raise UsageError(f"{dest} is not a git repository: run `git init && git add -A && git commit -m start` there first")
+    if status.stdout.strip():
+        raise UsageError(f"{dest} has uncommitted changes: commit or stash them, so the update can be reviewed and undone")
+    try:
+        run_update(str(dest), defaults=True, overwrite=True, skip_answered=True)
+    except Exception as error:  # copier's own errors are already one clear sentence
+        raise UsageError(f"update failed: {error}") from None
+
+
+def main(argv=None) -> None:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "new":
+            answers = {name: getattr(args, name) for name in questions() if getattr(args, name) is not None}
+            render(args.dest, answers, args.defaults, args.force)
+        elif args.command == "update":
+            update(args.dest)
+        else:
+            from .demo import demo
+
+            demo(args.dest, args.force)
+    except UsageError as error:
+        print(f"kagglekit: error: {error}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+if __name__ == "__main__":
+    main()
