@@ -1,4 +1,5 @@
 """The `kagglekit` command: new, update and demo, a thin layer over copier."""
+
 import argparse
 import os
 import re
@@ -22,8 +23,11 @@ def add_question_flags(parser: argparse.ArgumentParser) -> None:
         choices = question.get("choices")
         shown = f" ({', '.join(choices)})" if choices else ""
         parser.add_argument(
-            "--" + name.replace("_", "-"), dest=name, type=types.get(question.get("type"), str),
-            metavar=name.upper(), help=question.get("help", "") + shown,
+            "--" + name.replace("_", "-"),
+            dest=name,
+            type=types.get(question.get("type"), str),
+            metavar=name.upper(),
+            help=question.get("help", "") + shown,
         )
 
 
@@ -67,8 +71,15 @@ def render(dest: Path, answers: dict, defaults: bool, force: bool) -> None:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # copier's note that a dev checkout has uncommitted changes
-            run_copy(str(template_root()), str(dest), data=answers, defaults=defaults, overwrite=force, quiet=defaults,
-                     vcs_ref="HEAD")  # a checkout renders what it holds, not its last tag
+            run_copy(
+                str(template_root()),
+                str(dest),
+                data=answers,
+                defaults=defaults,
+                overwrite=force,
+                quiet=defaults,
+                vcs_ref="HEAD",
+            )  # a checkout renders what it holds, not its last tag
     except (ValueError, OSError) as error:
         if created:  # leave nothing half-written behind
             shutil.rmtree(dest, ignore_errors=True)
@@ -87,9 +98,13 @@ def update(dest: Path) -> None:
         raise UsageError(f"{dest} has no .copier-answers.yml: run update inside a project made by kagglekit")
     status = subprocess.run(["git", "-C", str(dest), "status", "--porcelain"], capture_output=True, text=True)
     if status.returncode != 0:
-        raise UsageError(f"{dest} is not a git repository: run `git init && git add -A && git commit -m start` there first")
+        raise UsageError(
+            f"{dest} is not a git repository: run `git init && git add -A && git commit -m start` there first"
+        )
     if status.stdout.strip():
-        raise UsageError(f"{dest} has uncommitted changes: commit or stash them, so the update can be reviewed and undone")
+        raise UsageError(
+            f"{dest} has uncommitted changes: commit or stash them, so the update can be reviewed and undone"
+        )
     try:
         run_update(str(dest), defaults=True, overwrite=True, skip_answered=True)
     except Exception as error:  # copier's own errors are already one clear sentence

@@ -1,5 +1,6 @@
 """`kagglekit demo`: a real data set that ships with scikit-learn, laid out like a Kaggle competition,
 rendered, trained and submitted, with no network and no Kaggle account."""
+
 import os
 import subprocess
 import sys
@@ -47,13 +48,21 @@ def demo(dest: Path, force: bool) -> None:
         import keras  # noqa: F401
         import sklearn  # noqa: F401
     except ImportError:
-        raise UsageError("the demo trains models: install the training stack with pip install 'kagglekit[all]'") from None
+        raise UsageError(
+            "the demo trains models: install the training stack with pip install 'kagglekit[all]'"
+        ) from None
     render(dest, ANSWERS, defaults=True, force=force)
     solution = write_competition(dest / "data")
-    print(f"kagglekit demo: rendered {dest}, wrote breast-cancer data in Kaggle's layout to {dest / 'data'}", flush=True)
+    print(
+        f"kagglekit demo: rendered {dest}, wrote breast-cancer data in Kaggle's layout to {dest / 'data'}", flush=True
+    )
     env = os.environ | {"PYTHONPATH": str((dest / "src").resolve())}
     if subprocess.run([sys.executable, "-m", PACKAGE, "train"], cwd=dest, env=env).returncode != 0:
-        raise UsageError(f"training failed (log above); rerun it with `cd {dest} && PYTHONPATH=src python -m {PACKAGE} train`")
+        raise UsageError(
+            f"training failed (log above); rerun it with `cd {dest} && PYTHONPATH=src python -m {PACKAGE} train`"
+        )
     submission = dest / "outputs" / "submission.csv"
-    print(f"kagglekit demo: {submission} is ready; held-out test auc {holdout_auc(submission, solution):.4f}"
-          " (the score Kaggle's hidden labels would give)")
+    print(
+        f"kagglekit demo: {submission} is ready; held-out test auc {holdout_auc(submission, solution):.4f}"
+        " (the score Kaggle's hidden labels would give)"
+    )

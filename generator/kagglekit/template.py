@@ -1,4 +1,5 @@
 """Where the copier template lives and what it asks, read from copier.yml (the one list of questions)."""
+
 from pathlib import Path
 
 import yaml

@@ -1,4 +1,5 @@
 """A small made-up competition in Kaggle's layout, shaped by config.yaml, for tests and smoke runs."""
+
 from pathlib import Path
 
 import numpy as np
@@ -7,13 +8,15 @@ import pandas as pd
 
 def make_features(rows: int, rng: np.random.Generator, start_id: int, config: dict) -> pd.DataFrame:
     colour = rng.choice(["red", "green", "blue", "violet"], size=rows, p=[0.4, 0.35, 0.245, 0.005])
-    frame = pd.DataFrame({
-        config["columns"]["id"]: np.arange(start_id, start_id + rows),
-        "size": rng.normal(size=rows),
-        "weight": np.where(rng.random(rows) < 0.1, np.nan, rng.normal(size=rows)),
-        "colour": np.where(rng.random(rows) < 0.05, None, colour),
-        "name": [f"passenger {start_id + i}" for i in range(rows)],  # unique per row: should be dropped
-    })
+    frame = pd.DataFrame(
+        {
+            config["columns"]["id"]: np.arange(start_id, start_id + rows),
+            "size": rng.normal(size=rows),
+            "weight": np.where(rng.random(rows) < 0.1, np.nan, rng.normal(size=rows)),
+            "colour": np.where(rng.random(rows) < 0.05, None, colour),
+            "name": [f"passenger {start_id + i}" for i in range(rows)],  # unique per row: should be dropped
+        }
+    )
     if config["columns"]["group"]:
         frame[config["columns"]["group"]] = rng.integers(0, max(rows // 8, 4), size=rows)
     return frame

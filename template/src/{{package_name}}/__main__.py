@@ -1,4 +1,5 @@
 """Command line: python -m <package> train | predict | push."""
+
 import argparse
 import logging
 import sys
@@ -12,8 +13,10 @@ from .paths import default_data_dir, default_output_dir
 def parse_args(argv):
     parser = argparse.ArgumentParser(prog=f"python -m {__package__}", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    for name, text in (("train", "k-fold training, CV report and submission.csv"),
-                       ("predict", "re-predict test.csv from the saved fold models")):
+    for name, text in (
+        ("train", "k-fold training, CV report and submission.csv"),
+        ("predict", "re-predict test.csv from the saved fold models"),
+    ):
         command = commands.add_parser(name, help=text)
         command.add_argument("--config", type=Path, default=Path("config.yaml"))
         command.add_argument("--data-dir", type=Path, help="folder with train.csv, test.csv, sample_submission.csv")

@@ -1,4 +1,5 @@
 """Reads config.yaml, the one place for every setting of this project."""
+
 from pathlib import Path
 
 import yaml

@@ -1,4 +1,5 @@
 """Cross-validation folds: seeded, stratified for classes, grouped when rows share a group."""
+
 import numpy as np
 import pandas as pd
 from sklearn.model_selection import GroupKFold, KFold, StratifiedGroupKFold, StratifiedKFold

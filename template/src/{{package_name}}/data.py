@@ -1,4 +1,5 @@
 """Loads train.csv, test.csv and sample_submission.csv and checks they fit config.yaml."""
+
 from dataclasses import dataclass
 from pathlib import Path
 

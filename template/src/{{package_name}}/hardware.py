@@ -1,4 +1,5 @@
 """Chooses where training runs (backend, devices, precision, batch size) and says so in one log line."""
+
 import contextlib
 import logging
 import os
@@ -70,6 +71,10 @@ def configure(config: dict) -> Setup:
     )
     log.info(
         "hardware: %s x%d on Keras/%s, %s, global batch %d",
-        device, replicas, keras.backend.backend(), setup.precision, setup.batch_size,
+        device,
+        replicas,
+        keras.backend.backend(),
+        setup.precision,
+        setup.batch_size,
     )
     return setup

@@ -1,6 +1,7 @@
 """The competition metric, and what kind of prediction it scores (values, probabilities or labels)."""
+
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 from sklearn import metrics

@@ -1,4 +1,5 @@
 """The Keras baseline: Dense + BatchNorm + Dropout blocks. Keras 3 only, so it runs on any backend."""
+
 import keras
 import numpy as np
 

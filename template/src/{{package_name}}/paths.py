@@ -1,4 +1,5 @@
 """Where data comes from and outputs go: Kaggle's folders inside a kernel, ./data and ./outputs here."""
+
 import os
 from pathlib import Path
 

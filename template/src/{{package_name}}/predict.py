@@ -1,4 +1,5 @@
 """Fold-ensemble inference: every saved fold model predicts, the predictions are averaged."""
+
 import json
 import logging
 from pathlib import Path
@@ -44,7 +45,9 @@ def predict_test(config: dict, data_dir: Path, output_dir: Path) -> Path:
     cv = json.loads(cv_path.read_text())
     data = load_data(data_dir, config)
     chosen = cv["submission_model"]
-    per_fold = [predict_fold(Path(output_dir) / "models" / f"fold{k}", data.test, config)[chosen] for k in range(cv["folds"])]
+    per_fold = [
+        predict_fold(Path(output_dir) / "models" / f"fold{k}", data.test, config)[chosen] for k in range(cv["folds"])
+    ]
     prediction = np.mean(per_fold, axis=0)
 
     labels = None

@@ -2,6 +2,7 @@
 
 Every transformer here is fit on the training fold only, so validation scores stay honest.
 """
+
 import logging
 
 import numpy as np

@@ -1,4 +1,5 @@
 """Packs the project into one Kaggle kernel file, writes kernel-metadata.json and pushes the kernel."""
+
 import json
 import logging
 import os
@@ -9,7 +10,7 @@ from .config import ProjectError
 log = logging.getLogger(__name__)
 PACKAGE_DIR = Path(__file__).parent
 
-KERNEL_SOURCE = '''\
+KERNEL_SOURCE = """\
 # Kaggle kernel written by `python -m {package} push` from the project's source.
 # Edit the project and push again rather than editing this file.
 import sys
@@ -27,13 +28,15 @@ sys.path.insert(0, str(source))
 from {package}.__main__ import main  # noqa: E402
 
 main(["train", "--config", str(source / "config.yaml")])
-'''
+"""
 
 
 def bundle(config_path: Path) -> str:
     """One runnable file: the package's modules and config.yaml, unpacked and run by `train`."""
     package = PACKAGE_DIR.name
-    files = {f"{package}/{path.relative_to(PACKAGE_DIR)}": path.read_text() for path in sorted(PACKAGE_DIR.rglob("*.py"))}
+    files = {
+        f"{package}/{path.relative_to(PACKAGE_DIR)}": path.read_text() for path in sorted(PACKAGE_DIR.rglob("*.py"))
+    }
     files["config.yaml"] = Path(config_path).read_text()
     listing = "{\n" + "".join(f"    {name!r}: {text!r},\n" for name, text in files.items()) + "}"
     return KERNEL_SOURCE.format(package=package, files=listing)
@@ -74,7 +77,9 @@ def push(config: dict, config_path: Path, dry_run: bool = False) -> Path:
     username = kaggle_username(config)
     if username is None:
         if not dry_run:
-            raise ProjectError("no Kaggle username: set kaggle.username in config.yaml or put kaggle.json in ~/.kaggle/")
+            raise ProjectError(
+                "no Kaggle username: set kaggle.username in config.yaml or put kaggle.json in ~/.kaggle/"
+            )
         username = "your-kaggle-username"
         log.warning("no Kaggle username found; kernel-metadata.json uses %s", username)
     kernel_dir = Path(config_path).parent / "kaggle"
@@ -90,7 +95,10 @@ def push(config: dict, config_path: Path, dry_run: bool = False) -> Path:
         api = KaggleApi()
         api.authenticate()
     except Exception as error:  # the kaggle package raises bare exceptions for missing credentials
-        raise ProjectError(f"Kaggle authentication failed ({error}): put kaggle.json in ~/.kaggle/ or set KAGGLE_USERNAME and KAGGLE_KEY") from None
+        raise ProjectError(
+            f"Kaggle authentication failed ({error}): "
+            "put kaggle.json in ~/.kaggle/ or set KAGGLE_USERNAME and KAGGLE_KEY"
+        ) from None
     result = api.kernels_push(str(kernel_dir))
     if getattr(result, "error", None):  # `kaggle kernels push` exits 0 even then
         raise ProjectError(f"Kaggle refused the kernel: {result.error}")

@@ -1,4 +1,5 @@
 """The reference model: gradient boosting, the strong simple baseline the neural net must beat."""
+
 import numpy as np
 from sklearn.compose import TransformedTargetRegressor
 from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
@@ -8,7 +9,9 @@ from .preprocess import tree_preprocessor
 
 
 def build_reference(roles: dict, config: dict) -> Pipeline:
-    boosting = HistGradientBoostingClassifier if config["task"] == "binary-classification" else HistGradientBoostingRegressor
+    boosting = (
+        HistGradientBoostingClassifier if config["task"] == "binary-classification" else HistGradientBoostingRegressor
+    )
     settings = config["reference"]
     model = boosting(
         max_iter=settings["max_iter"],

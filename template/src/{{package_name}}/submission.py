@@ -1,4 +1,5 @@
 """Writes submission.csv shaped exactly like sample_submission.csv, or refuses and says why."""
+
 import os
 import tempfile
 from pathlib import Path
@@ -25,7 +26,9 @@ def build_submission(sample: pd.DataFrame, ids: pd.Series, values: np.ndarray, c
 def check_submission(submission: pd.DataFrame, sample: pd.DataFrame, labels: list | None = None) -> None:
     """Raise SubmissionError naming the first way the submission differs from what Kaggle expects."""
     if list(submission.columns) != list(sample.columns):
-        raise SubmissionError(f"columns are {list(submission.columns)}, sample_submission.csv has {list(sample.columns)}")
+        raise SubmissionError(
+            f"columns are {list(submission.columns)}, sample_submission.csv has {list(sample.columns)}"
+        )
     id_col, target = sample.columns
     if len(submission) != len(sample):
         raise SubmissionError(f"{len(submission)} rows, sample_submission.csv has {len(sample)}")
@@ -36,13 +39,18 @@ def check_submission(submission: pd.DataFrame, sample: pd.DataFrame, labels: lis
         raise SubmissionError(f"row {row} has id {ours!r}, sample_submission.csv has {theirs!r}")
     values = submission[target]
     if values.isna().any():
-        raise SubmissionError(f"{values.isna().sum()} predictions are missing, the first for id {submission[id_col][values.isna()].tolist()[0]!r}")
+        first = submission[id_col][values.isna()].tolist()[0]
+        raise SubmissionError(f"{values.isna().sum()} predictions are missing, the first for id {first!r}")
     if pd.api.types.is_numeric_dtype(sample[target]) != pd.api.types.is_numeric_dtype(values):
-        raise SubmissionError(f"'{target}' holds {values.dtype} values, sample_submission.csv holds {sample[target].dtype}")
+        raise SubmissionError(
+            f"'{target}' holds {values.dtype} values, sample_submission.csv holds {sample[target].dtype}"
+        )
     if pd.api.types.is_numeric_dtype(values) and not np.isfinite(values.to_numpy(dtype=float)).all():
         raise SubmissionError(f"'{target}' holds infinite values")
     if labels is not None and not values.isin(labels).all():
-        raise SubmissionError(f"'{target}' holds {values[~values.isin(labels)].tolist()[0]!r}, expected one of {labels}")
+        raise SubmissionError(
+            f"'{target}' holds {values[~values.isin(labels)].tolist()[0]!r}, expected one of {labels}"
+        )
 
 
 def write_submission(submission: pd.DataFrame, sample: pd.DataFrame, path: Path, labels: list | None = None) -> Path:

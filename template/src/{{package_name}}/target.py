@@ -1,4 +1,5 @@
 """Turns the target column into numbers a model trains on, and model outputs back into submission values."""
+
 import numpy as np
 import pandas as pd
 

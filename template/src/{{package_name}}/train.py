@@ -1,4 +1,5 @@
 """k-fold training of the Keras baseline and the reference model, scored out of fold, then the submission."""
+
 import json
 import logging
 from pathlib import Path
@@ -41,8 +42,13 @@ def fit_keras(features: np.ndarray, y: np.ndarray, config: dict, setup: hardware
         keras.callbacks.ReduceLROnPlateau(factor=0.5, patience=training["reduce_lr_patience"], min_lr=1e-5),
     ]
     history = model.fit(
-        x_fit, y_fit, validation_data=(x_stop, y_stop), epochs=training["epochs"],
-        batch_size=setup.batch_size, callbacks=callbacks, verbose=training["verbose"],
+        x_fit,
+        y_fit,
+        validation_data=(x_stop, y_stop),
+        epochs=training["epochs"],
+        batch_size=setup.batch_size,
+        callbacks=callbacks,
+        verbose=training["verbose"],
     )
     return model, scaler, history.history
 
@@ -113,9 +119,14 @@ def train(config: dict, data_dir: Path, output_dir: Path, smoke: bool = False) -
         # Out-of-fold predictions go through the same code as test predictions.
         for name, prediction in predict_fold(fold_dir, train_rows[valid], config).items():
             oof[name][valid] = prediction
-        plot_learning_curve(history, output_dir / f"learning_curve_fold{k}.png", f"fold {k}: {len(history['loss'])} epochs")
+        plot_learning_curve(
+            history, output_dir / f"learning_curve_fold{k}.png", f"fold {k}: {len(history['loss'])} epochs"
+        )
         log.info(
-            "fold %d/%d  %s  keras %.5f  reference %.5f  blend %.5f", k + 1, config["cv"]["folds"], metric.name,
+            "fold %d/%d  %s  keras %.5f  reference %.5f  blend %.5f",
+            k + 1,
+            config["cv"]["folds"],
+            metric.name,
             *(metric.score(y[valid], oof[name][valid]) for name in MODELS),
         )
 
@@ -136,8 +147,15 @@ def train(config: dict, data_dir: Path, output_dir: Path, smoke: bool = False) -
     }
     (output_dir / "cv.json").write_text(json.dumps(report, indent=2))
     target_values = train_rows[columns["target"]]
-    oof_table = pd.DataFrame({columns["id"]: train_rows[columns["id"]], "fold": folds, "target": target_values,
-                              "prediction": oof[best], **{f"prediction_{name}": oof[name] for name in MODELS}})
+    oof_table = pd.DataFrame(
+        {
+            columns["id"]: train_rows[columns["id"]],
+            "fold": folds,
+            "target": target_values,
+            "prediction": oof[best],
+            **{f"prediction_{name}": oof[name] for name in MODELS},
+        }
+    )
     oof_table.to_csv(output_dir / "oof.csv", index=False)
     oof_table[[columns["id"], "fold"]].to_csv(output_dir / "folds.csv", index=False)
 
@@ -145,6 +163,13 @@ def train(config: dict, data_dir: Path, output_dir: Path, smoke: bool = False) -
     log.info("CV %s (%s is better), %d folds, out of fold:", metric.name, direction, config["cv"]["folds"])
     for name in MODELS:
         s = scores[name]
-        log.info("  %-9s %.5f  (folds %.5f ± %.5f)%s", name, s["oof"], s["mean"], s["std"], "  <- submitted" if name == best else "")
+        log.info(
+            "  %-9s %.5f  (folds %.5f ± %.5f)%s",
+            name,
+            s["oof"],
+            s["mean"],
+            s["std"],
+            "  <- submitted" if name == best else "",
+        )
     predict_test(config, data_dir, output_dir)
     return report

@@ -1,0 +1,74 @@
+"""Bad input is refused in one line with exit code 2, and nothing is written."""
+
+import subprocess
+import sys
+
+import pytest
+from conftest import render
+from kagglekit.cli import main as kagglekit
+
+BAD_ANSWERS = [
+    (["--competition", "Titanic_2"], "is not a Kaggle slug"),
+    (["--task", "regression"], "Invalid choice for 'task'"),
+    (["--task", "nlp"], "not available yet"),
+    (["--task", "image-classification"], "not available yet"),
+    (["--task", "tabular-regression", "--metric", "auc"], "metric auc fits binary-classification"),
+    (["--metric", "rmsle"], "metric rmsle fits tabular-regression"),
+    (["--metric", "qwk"], "Invalid choice for 'metric'"),
+    (["--hardware", "tpu", "--framework", "pytorch"], "cannot run on tpu"),
+    (["--framework", "pytorch"], "image-classification only"),
+    (["--cv", "group"], "needs a group column"),
+    (["--task", "tabular-regression", "--cv", "stratified"], "needs class labels"),
+    (["--folds", "1"], "between 2 and 20"),
+    (["--package-name", "keras"], "not usable"),
+    (["--id-column", "y", "--target", "y"], "must differ"),
+]
+
+
+@pytest.mark.parametrize("flags, message", BAD_ANSWERS)
+def test_bad_answers_are_refused_before_anything_is_written(tmp_path, capsys, flags, message):
+    with pytest.raises(SystemExit) as exit:
+        kagglekit(["new", str(tmp_path / "project"), "--defaults", *flags])
+    assert exit.value.code == 2
+    error = capsys.readouterr().err.strip()
+    assert message in error and error.startswith("kagglekit: error:") and "\n" not in error
+    assert not (tmp_path / "project").exists()
+
+
+def test_a_folder_with_files_needs_force(tmp_path, capsys):
+    (tmp_path / "notes.txt").write_text("mine")
+    with pytest.raises(SystemExit) as exit:
+        kagglekit(["new", str(tmp_path), "--defaults"])
+    assert exit.value.code == 2 and "not empty" in capsys.readouterr().err
+    assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
+    render(tmp_path, "--force")
+    assert (tmp_path / "notes.txt").read_text() == "mine" and (tmp_path / "config.yaml").is_file()
+
+
+def test_an_unwritable_destination_is_refused(capsys):
+    with pytest.raises(SystemExit) as exit:
+        kagglekit(["new", "/proc/kagglekit-cannot-write-here", "--defaults"])
+    assert exit.value.code == 2 and "cannot write to" in capsys.readouterr().err
+
+
+def test_without_a_terminal_it_asks_for_defaults(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "kagglekit.cli", "new", str(tmp_path / "p")],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 2 and "pass --defaults" in result.stderr
+    assert not (tmp_path / "p").exists()
+
+
+def test_rendering_imports_no_deep_learning_framework(tmp_path):
+    code = (
+        "import sys; from kagglekit.cli import main; "
+        f"main(['new', {str(tmp_path / 'p')!r}, '--defaults']); "
+        "heavy = sorted({'tensorflow', 'torch', 'keras', 'jax', 'sklearn'} & set(sys.modules)); "
+        "assert not heavy, heavy"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "p" / "config.yaml").is_file()

@@ -1,0 +1,113 @@
+"""Render every tabular combination and run what it renders: its own tests and a smoke training."""
+
+import json
+import re
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+import yaml
+from conftest import REPO, render, run_in, write_synthetic_data
+
+# 2 tasks x 3 hardware answers, every metric at least once, every CV scheme at least once.
+COMBINATIONS = [
+    ("tabular-regression", "cpu", "rmse", []),
+    ("tabular-regression", "gpu", "rmsle", []),
+    ("tabular-regression", "tpu", "mae", ["--group-column", "household"]),
+    ("binary-classification", "cpu", "auc", []),
+    ("binary-classification", "gpu", "logloss", ["--group-column", "household"]),
+    ("binary-classification", "tpu", "accuracy", []),
+    ("binary-classification", "cpu", "f1", ["--cv", "kfold", "--folds", "3"]),
+]
+
+
+def ids(combination):
+    task, hardware, metric, extra = combination
+    return f"{task}-{hardware}-{metric}" + ("-grouped" if extra and "household" in extra else "")
+
+
+@pytest.fixture(params=COMBINATIONS, ids=ids)
+def project(request, tmp_path):
+    task, hardware, metric, extra = request.param
+    flags = ["--competition", "playground-s9e1", "--task", task, "--hardware", hardware, "--metric", metric, *extra]
+    return render(tmp_path / "project", *flags), request.param
+
+
+def test_rendered_project_is_clean_and_records_its_answers(project):
+    folder, (task, hardware, metric, extra) = project
+    for path in folder.rglob("*"):
+        if path.is_file():
+            text = path.read_text()
+            assert not re.search(r"\{\{-? ?\w|\{%-? ", text), f"unrendered Jinja in {path.relative_to(folder)}"
+    answers = yaml.safe_load((folder / ".copier-answers.yml").read_text())
+    assert answers["package_name"] == "playground_s9e1"
+    assert (answers["task"], answers["hardware"], answers["metric"]) == (task, hardware, metric)
+    assert {"competition", "framework", "id_column", "target", "cv", "folds", "group_column"} <= set(answers)
+    config = yaml.safe_load((folder / "config.yaml").read_text())
+    assert config["hardware"]["target"] == hardware and config["metric"] == metric
+    lint = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--no-cache", str(folder)], capture_output=True, text=True
+    )
+    assert lint.returncode == 0, lint.stdout
+    ignored = (folder / ".gitignore").read_text().split()
+    assert {"data/", "outputs/", "kaggle.json", ".env"} <= set(ignored)
+
+
+def test_rendered_project_passes_its_own_tests(project):
+    folder, _ = project
+    result = run_in(folder, "-m", "pytest", "-q", "-p", "no:cacheprovider")
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    assert re.search(r"\d+ passed", result.stdout) and "failed" not in result.stdout
+
+
+def test_smoke_training_from_the_command_line(project):
+    folder, (task, hardware, metric, extra) = project
+    data = write_synthetic_data(folder, folder / "data")
+    result = run_in(folder, "-m", "playground_s9e1", "train", "--smoke")
+    assert result.returncode == 0, result.stderr[-4000:]
+    assert f"CV {metric}" in result.stderr and "<- submitted" in result.stderr
+    cv = json.loads((folder / "outputs" / "cv.json").read_text())
+    submission = pd.read_csv(folder / "outputs" / "submission.csv")
+    sample = pd.read_csv(data / "sample_submission.csv")
+    assert list(submission.columns) == list(sample.columns) and len(submission) == len(sample)
+    if metric in ("accuracy", "f1"):
+        assert set(submission["target"]) <= {0, 1}
+    if metric == "rmsle":
+        assert (submission["target"] >= 0).all()
+    if "household" in extra:  # grouped CV: no group in two folds
+        folds = pd.read_csv(folder / "outputs" / "folds.csv").merge(pd.read_csv(data / "train.csv"), on="id")
+        assert (folds.groupby("household")["fold"].nunique() == 1).all()
+        assert cv["cv_scheme"] in ("group", "stratified-group")
+
+
+def test_copier_alone_renders_the_template(tmp_path):
+    """`copier copy <repo> DEST` works without kagglekit (here from a clean clone, as users get it)."""
+    clone = tmp_path / "kagglekit"
+    subprocess.run(["git", "clone", "-q", str(REPO), str(clone)], check=True)
+    subprocess.run(["git", "-C", str(clone), "checkout", "-q", "-B", "probe"], check=True)
+    subprocess.run(["git", "-C", str(clone), "add", "-A"], check=True)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "copier",
+            "copy",
+            "--defaults",
+            "--vcs-ref",
+            "HEAD",
+            "-d",
+            "competition=house-prices",
+            "-d",
+            "task=tabular-regression",
+            "-d",
+            "metric=rmsle",
+            str(clone),
+            str(tmp_path / "house"),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "house" / "src" / "house_prices" / "train.py").is_file()
+    assert "metric: rmsle" in (tmp_path / "house" / "config.yaml").read_text()
