@@ -32,6 +32,8 @@ def add_question_flags(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from .demo import DATASETS  # light: the demo's heavy imports happen inside its functions
+
     parser = argparse.ArgumentParser(prog="kagglekit", description="Kaggle competition starter kits.")
     parser.add_argument("--version", action="version", version=f"kagglekit {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -45,6 +47,12 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="render, train and submit on a bundled data set (no network)")
     demo.add_argument("dest", type=Path, nargs="?", default=Path("kagglekit-demo"))
     demo.add_argument("--force", action="store_true", help="reuse DEST even if it is not empty")
+    demo.add_argument(
+        "--dataset",
+        choices=list(DATASETS),
+        default="breast-cancer",
+        help="binary classification (auc) or regression (rmse) data bundled with scikit-learn",
+    )
     return parser
 
 
@@ -122,7 +130,7 @@ def main(argv=None) -> None:
         else:
             from .demo import demo
 
-            demo(args.dest, args.force)
+            demo(args.dest, args.force, args.dataset)
     except UsageError as error:
         print(f"kagglekit: error: {error}", file=sys.stderr)
         raise SystemExit(2) from None

@@ -8,42 +8,49 @@ from pathlib import Path
 
 from .cli import UsageError, render
 
-ANSWERS = {
-    "competition": "breast-cancer-demo",
-    "task": "binary-classification",
-    "metric": "auc",
-    "id_column": "id",
-    "target": "diagnosis",
+# name: (scikit-learn loader, target column, answers)
+DATASETS = {
+    "breast-cancer": ("load_breast_cancer", "diagnosis", {"task": "binary-classification", "metric": "auc"}),
+    "diabetes": ("load_diabetes", "progression", {"task": "tabular-regression", "metric": "rmse"}),
 }
-PACKAGE = "breast_cancer_demo"
 
 
-def write_competition(data_dir: Path) -> Path:
+def answers_for(dataset: str) -> dict:
+    loader, target, answers = DATASETS[dataset]
+    return {"competition": f"{dataset}-demo", "id_column": "id", "target": target, **answers}
+
+
+def write_competition(dataset: str, data_dir: Path) -> Path:
     """train.csv, test.csv and sample_submission.csv as Kaggle ships them; the test labels go to solution.csv."""
-    from sklearn.datasets import load_breast_cancer
+    import sklearn.datasets
     from sklearn.model_selection import train_test_split
 
-    frame = load_breast_cancer(as_frame=True).frame.rename(columns={"target": "diagnosis"})  # 1 = benign
+    loader, target, answers = DATASETS[dataset]
+    frame = getattr(sklearn.datasets, loader)(as_frame=True).frame.rename(columns={"target": target})
     frame.insert(0, "id", range(1, len(frame) + 1))
-    train, test = train_test_split(frame, test_size=0.25, stratify=frame["diagnosis"], random_state=0)
+    stratify = frame[target] if answers["task"] == "binary-classification" else None
+    train, test = train_test_split(frame, test_size=0.25, stratify=stratify, random_state=0)
     data_dir.mkdir(parents=True, exist_ok=True)
     train.to_csv(data_dir / "train.csv", index=False)
-    test.drop(columns="diagnosis").to_csv(data_dir / "test.csv", index=False)
-    test[["id"]].assign(diagnosis=0.5).to_csv(data_dir / "sample_submission.csv", index=False)
+    test.drop(columns=target).to_csv(data_dir / "test.csv", index=False)
+    test[["id"]].assign(**{target: 0.5}).to_csv(data_dir / "sample_submission.csv", index=False)
     solution = data_dir.parent / "solution.csv"  # what Kaggle keeps hidden; only the demo's last line reads it
-    test[["id", "diagnosis"]].to_csv(solution, index=False)
+    test[["id", target]].to_csv(solution, index=False)
     return solution
 
 
-def holdout_auc(submission: Path, solution: Path) -> float:
+def holdout_score(dataset: str, submission: Path, solution: Path) -> tuple[str, float]:
+    """Score the submission on the held-out labels, as Kaggle's leaderboard would."""
     import pandas as pd
-    from sklearn.metrics import roc_auc_score
+    from sklearn.metrics import roc_auc_score, root_mean_squared_error
 
+    _, target, answers = DATASETS[dataset]
     merged = pd.read_csv(solution).merge(pd.read_csv(submission), on="id", suffixes=("", "_predicted"))
-    return roc_auc_score(merged["diagnosis"], merged["diagnosis_predicted"])
+    score = {"auc": roc_auc_score, "rmse": root_mean_squared_error}[answers["metric"]]
+    return answers["metric"], float(score(merged[target], merged[f"{target}_predicted"]))
 
 
-def demo(dest: Path, force: bool) -> None:
+def demo(dest: Path, force: bool, dataset: str = "breast-cancer") -> None:
     try:
         import keras  # noqa: F401
         import sklearn  # noqa: F401
@@ -51,18 +58,18 @@ def demo(dest: Path, force: bool) -> None:
         raise UsageError(
             "the demo trains models: install the training stack with pip install 'kagglekit[all]'"
         ) from None
-    render(dest, ANSWERS, defaults=True, force=force)
-    solution = write_competition(dest / "data")
-    print(
-        f"kagglekit demo: rendered {dest}, wrote breast-cancer data in Kaggle's layout to {dest / 'data'}", flush=True
-    )
+    answers = answers_for(dataset)
+    render(dest, answers, defaults=True, force=force)
+    solution = write_competition(dataset, dest / "data")
+    print(f"kagglekit demo: rendered {dest} and wrote {dataset} data in Kaggle's layout to {dest / 'data'}", flush=True)
+    package = answers["competition"].replace("-", "_")
     env = os.environ | {"PYTHONPATH": str((dest / "src").resolve())}
-    if subprocess.run([sys.executable, "-m", PACKAGE, "train"], cwd=dest, env=env).returncode != 0:
+    if subprocess.run([sys.executable, "-m", package, "train"], cwd=dest, env=env).returncode != 0:
         raise UsageError(
-            f"training failed (log above); rerun it with `cd {dest} && PYTHONPATH=src python -m {PACKAGE} train`"
+            f"training failed (log above); rerun it with `cd {dest} && PYTHONPATH=src python -m {package} train`"
         )
     submission = dest / "outputs" / "submission.csv"
+    metric, score = holdout_score(dataset, submission, solution)
     print(
-        f"kagglekit demo: {submission} is ready; held-out test auc {holdout_auc(submission, solution):.4f}"
-        " (the score Kaggle's hidden labels would give)"
+        f"kagglekit demo: {submission} is ready; held-out test {metric} {score:.4f} (what Kaggle's hidden labels give)"
     )

@@ -1,0 +1,71 @@
+"""The generator's life cycle: the wheel ships the template, `update` pulls template changes, `demo` runs."""
+
+import subprocess
+import sys
+import zipfile
+
+import pandas as pd
+import pytest
+from conftest import REPO
+from kagglekit.cli import main as kagglekit
+
+
+def git(folder, *args):
+    subprocess.run(
+        ["git", "-C", str(folder), "-c", "user.name=t", "-c", "user.email=t@t", *args], check=True, capture_output=True
+    )
+
+
+def test_the_wheel_ships_the_template(tmp_path):
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(tmp_path), str(REPO)],
+        check=True,
+        capture_output=True,
+    )
+    wheel = next(tmp_path.glob("kagglekit-*.whl"))
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "kagglekit/copier.yml" in names and "kagglekit/cli.py" in names
+    assert "kagglekit/template/config.yaml.jinja" in names
+    assert any(name.startswith("kagglekit/template/src/{{package_name}}/train.py") for name in names)
+
+
+def test_update_pulls_template_changes_into_an_earlier_project(tmp_path, capsys):
+    template = tmp_path / "kagglekit"
+    subprocess.run(["git", "clone", "-q", str(REPO), str(template)], check=True)
+    git(template, "add", "-A")
+    git(template, "commit", "-q", "--allow-empty", "-m", "snapshot")
+    project = tmp_path / "project"
+    subprocess.run(
+        [sys.executable, "-m", "copier", "copy", "--defaults", "--vcs-ref", "HEAD", str(template), str(project)],
+        check=True,
+        capture_output=True,
+    )
+
+    with pytest.raises(SystemExit):  # not a git repository yet
+        kagglekit(["update", str(project)])
+    assert "is not a git repository" in capsys.readouterr().err
+    git(project, "init", "-q")
+    git(project, "add", "-A")
+    git(project, "commit", "-q", "-m", "start")
+
+    readme = template / "template" / "README.md.jinja"
+    readme.write_text(readme.read_text() + "\nA line added to the template later.\n")
+    git(template, "commit", "-q", "-am", "template change")
+    (project / "notes.md").write_text("work in progress")
+    with pytest.raises(SystemExit):  # uncommitted work is never mixed with an update
+        kagglekit(["update", str(project)])
+    assert "uncommitted changes" in capsys.readouterr().err
+    (project / "notes.md").unlink()
+
+    kagglekit(["update", str(project)])
+    assert "A line added to the template later." in (project / "README.md").read_text()
+
+
+def test_demo_trains_and_submits_on_bundled_data(tmp_path, capsys):
+    """The main job: a real data set, no network, no Kaggle account."""
+    kagglekit(["demo", str(tmp_path / "demo")])
+    submission = pd.read_csv(tmp_path / "demo" / "outputs" / "submission.csv")
+    sample = pd.read_csv(tmp_path / "demo" / "data" / "sample_submission.csv")
+    assert submission["id"].tolist() == sample["id"].tolist() and submission["diagnosis"].between(0, 1).all()
+    auc = float(capsys.readouterr().out.rsplit("held-out test auc ", 1)[1].split()[0])
+    assert auc > 0.95  # breast-cancer is easy; a working pipeline scores about 0.99
