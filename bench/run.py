@@ -17,6 +17,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from kagglekit.demo import DATASETS
+
 RESULTS = Path(__file__).parent / "results"
 
 
@@ -44,8 +46,6 @@ def main() -> None:
             lambda i: [*kagglekit, "new", f"{scratch}/render{i}", "--defaults"], args.repeats
         )
         if not args.skip_training:
-            from kagglekit.demo import DATASETS
-
             for dataset in DATASETS:
                 dest = Path(scratch) / dataset
                 seconds = timed([*kagglekit, "demo", str(dest), "--dataset", dataset])
@@ -63,7 +63,7 @@ def main() -> None:
     print(f"machine: {results['machine']}")
     print(f"kagglekit --help      {results['help_seconds']:.3f} s (median of {args.repeats})")
     print(f"kagglekit new         {results['render_seconds']:.3f} s (median of {args.repeats})")
-    for dataset in DATASETS if not args.skip_training else []:
+    for dataset in [] if args.skip_training else DATASETS:
         r = results[dataset]
         scores = "  ".join(f"{name} {value:.4f}" for name, value in r["cv_oof"].items())
         print(
