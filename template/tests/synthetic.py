@@ -36,7 +36,8 @@ def write_competition(folder: Path, config: dict, rows: int = 240, labels=(0, 1)
     noise = rng.normal(scale=0.5, size=rows)
     if config["task"] == "binary-classification":
         train[target] = np.where(signal(train) + noise > 0.3, labels[1], labels[0])
-        default = labels[0]
+        # Kaggle's sample holds a label where labels are scored, a probability where auc or logloss is.
+        default = labels[0] if config["metric"] in ("accuracy", "f1") else 0.5
     else:
         train[target] = np.round(100 * np.exp(0.5 * (signal(train) + noise)), 2)  # positive, skewed like prices
         default = 0.0
