@@ -123,8 +123,8 @@ def train(config: dict, data_dir: Path, output_dir: Path, smoke: bool = False) -
             history, output_dir / f"learning_curve_fold{k}.png", f"fold {k}: {len(history['loss'])} epochs"
         )
         log.info(
-            "fold %d/%d  %s  keras %.5f  reference %.5f  blend %.5f",
-            k + 1,
+            "fold %d of %d  %s  keras %.5f  reference %.5f  blend %.5f",
+            k,
             config["cv"]["folds"],
             metric.name,
             *(metric.score(y[valid], oof[name][valid]) for name in MODELS),
