@@ -22,14 +22,15 @@ from kagglekit.demo import DATASETS
 RESULTS = Path(__file__).parent / "results"
 
 
-def timed(command: list[str], **kwargs) -> float:
+def timed(command: list[str]) -> tuple[float, str]:
+    """Seconds the command took, and what it printed."""
     start = time.perf_counter()
-    subprocess.run(command, check=True, capture_output=True, **kwargs)
-    return time.perf_counter() - start
+    result = subprocess.run(command, check=True, capture_output=True, text=True)
+    return time.perf_counter() - start, result.stdout
 
 
 def median_time(command_for, repeats: int) -> float:
-    return statistics.median(timed(command_for(i)) for i in range(repeats))
+    return statistics.median(timed(command_for(i))[0] for i in range(repeats))
 
 
 def main() -> None:
@@ -48,7 +49,7 @@ def main() -> None:
         if not args.skip_training:
             for dataset in DATASETS:
                 dest = Path(scratch) / dataset
-                seconds = timed([*kagglekit, "demo", str(dest), "--dataset", dataset])
+                seconds, printed = timed([*kagglekit, "demo", str(dest), "--dataset", dataset])
                 cv = json.loads((dest / "outputs" / "cv.json").read_text())
                 results[dataset] = {
                     "time_to_first_submission_seconds": seconds,
@@ -56,6 +57,7 @@ def main() -> None:
                     "rows": cv["rows"],
                     "cv_oof": {name: score["oof"] for name, score in cv["scores"].items()},
                     "submitted": cv["submission_model"],
+                    "holdout": float(printed.rsplit(f"held-out test {cv['metric']} ", 1)[1].split()[0]),
                 }
 
     RESULTS.mkdir(exist_ok=True)
