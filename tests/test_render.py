@@ -67,8 +67,8 @@ def test_smoke_training_from_the_command_line(project):
     result = run_in(folder, "-m", "playground_s9e1", "train", "--smoke")
     assert result.returncode == 0, result.stderr[-4000:]
     assert f"CV {metric}" in result.stderr and "<- submitted" in result.stderr
-    cv = json.loads((folder / "outputs" / "cv.json").read_text())
-    submission = pd.read_csv(folder / "outputs" / "submission.csv")
+    cv = json.loads((folder / "outputs" / "smoke" / "cv.json").read_text())
+    submission = pd.read_csv(folder / "outputs" / "smoke" / "submission.csv")
     sample = pd.read_csv(data / "sample_submission.csv")
     assert list(submission.columns) == list(sample.columns) and len(submission) == len(sample)
     if metric in ("accuracy", "f1"):
@@ -76,7 +76,7 @@ def test_smoke_training_from_the_command_line(project):
     if metric == "rmsle":
         assert (submission["target"] >= 0).all()
     if "household" in extra:  # grouped CV: no group in two folds
-        folds = pd.read_csv(folder / "outputs" / "folds.csv").merge(pd.read_csv(data / "train.csv"), on="id")
+        folds = pd.read_csv(folder / "outputs" / "smoke" / "folds.csv").merge(pd.read_csv(data / "train.csv"), on="id")
         assert (folds.groupby("household")["fold"].nunique() == 1).all()
         assert cv["cv_scheme"] in ("group", "stratified-group")
 

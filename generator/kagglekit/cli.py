@@ -8,6 +8,8 @@ import sys
 import warnings
 from pathlib import Path
 
+import yaml
+
 from . import __version__
 from .template import questions, template_root
 
@@ -102,8 +104,15 @@ def update(dest: Path) -> None:
 
     from copier import run_update
 
-    if not (dest / ".copier-answers.yml").is_file():
+    answers_file = dest / ".copier-answers.yml"
+    if not answers_file.is_file():
         raise UsageError(f"{dest} has no .copier-answers.yml: run update inside a project made by kagglekit")
+    source = Path(yaml.safe_load(answers_file.read_text()).get("_src_path", ""))
+    if not (source / ".git").exists():
+        raise UsageError(
+            f"the template {source} is not a git checkout, so copier cannot tell what changed: "
+            "clone kagglekit, then `copier update --data _src_path=<clone>` in the project"
+        )
     status = subprocess.run(["git", "-C", str(dest), "status", "--porcelain"], capture_output=True, text=True)
     if status.returncode != 0:
         raise UsageError(

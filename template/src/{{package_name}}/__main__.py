@@ -38,7 +38,8 @@ def run(args) -> None:
         return
     select_backend(config["hardware"]["target"])  # before anything imports keras
     data_dir = args.data_dir or default_data_dir(config["competition"])
-    output_dir = args.output_dir or default_output_dir()
+    # A smoke run never replaces the real run's models or submission.
+    output_dir = args.output_dir or default_output_dir() / ("smoke" if getattr(args, "smoke", False) else "")
     if args.command == "train":
         from .train import train
 

@@ -13,16 +13,20 @@ def assign_folds(train: pd.DataFrame, y: np.ndarray, config: dict) -> np.ndarray
     group_column = config["columns"]["group"]
     groups = train[group_column].to_numpy() if group_column else None
     splitters = {
-        "kfold": KFold(k, shuffle=True, random_state=seed),
-        "stratified": StratifiedKFold(k, shuffle=True, random_state=seed),
-        "group": GroupKFold(k, shuffle=True, random_state=seed),
-        "stratified-group": StratifiedGroupKFold(k, shuffle=True, random_state=seed),
+        "kfold": KFold,
+        "stratified": StratifiedKFold,
+        "group": GroupKFold,
+        "stratified-group": StratifiedGroupKFold,
     }
     if scheme not in splitters:
         raise ProjectError(f"cv.scheme '{scheme}' is unknown: use one of {', '.join(splitters)} in config.yaml")
-    if scheme.endswith("group") and groups is None:
-        raise ProjectError(f"cv.scheme '{scheme}' needs columns.group in config.yaml")
+    if scheme.endswith("group") != (groups is not None):
+        raise ProjectError(
+            f"cv.scheme '{scheme}' and columns.group '{group_column}' disagree: a group column needs"
+            " cv.scheme group or stratified-group, and those need a group column (config.yaml)"
+        )
+    splitter = splitters[scheme](k, shuffle=True, random_state=seed)
     folds = np.full(len(train), -1)
-    for fold, (_, valid) in enumerate(splitters[scheme].split(train, y, groups)):
+    for fold, (_, valid) in enumerate(splitter.split(train, y, groups)):
         folds[valid] = fold
     return folds

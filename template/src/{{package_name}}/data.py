@@ -19,21 +19,29 @@ class CompetitionData:
     sample_submission: pd.DataFrame
 
 
-def read_csv(path: Path, competition: str) -> pd.DataFrame:
+def read_csv(path: Path, competition: str, id_col: str) -> pd.DataFrame:
     if not path.is_file():
         raise DataError(
             f"{path} not found: download the data with `kaggle competitions download -c {competition}`"
             f" and unzip it into {path.parent}/ (or pass --data-dir)"
         )
-    return pd.read_csv(path)
+    # Ids stay text, so "00042" is written back as "00042", not 42.
+    return pd.read_csv(path, dtype={id_col: str})
+
+
+def sample_submission_path(data_dir: Path) -> Path:
+    """sample_submission.csv, or the one file named like it (Titanic ships gender_submission.csv)."""
+    path = data_dir / "sample_submission.csv"
+    candidates = sorted(data_dir.glob("*submission*.csv"))
+    return candidates[0] if not path.is_file() and len(candidates) == 1 else path
 
 
 def load_data(data_dir: Path, config: dict) -> CompetitionData:
     competition = config["competition"]
     id_col, target = config["columns"]["id"], config["columns"]["target"]
-    train = read_csv(Path(data_dir) / "train.csv", competition)
-    test = read_csv(Path(data_dir) / "test.csv", competition)
-    sample = read_csv(Path(data_dir) / "sample_submission.csv", competition)
+    train = read_csv(Path(data_dir) / "train.csv", competition, id_col)
+    test = read_csv(Path(data_dir) / "test.csv", competition, id_col)
+    sample = read_csv(sample_submission_path(Path(data_dir)), competition, id_col)
 
     for name, frame in (("train.csv", train), ("test.csv", test), ("sample_submission.csv", sample)):
         if id_col not in frame.columns:
@@ -56,4 +64,6 @@ def load_data(data_dir: Path, config: dict) -> CompetitionData:
     group = config["columns"]["group"]
     if group and group not in train.columns:
         raise DataError(f"train.csv has no group column '{group}': fix columns.group in config.yaml")
+    if group and train[group].isna().any():
+        raise DataError(f"group column '{group}' is empty in {train[group].isna().sum()} rows: fill them first")
     return CompetitionData(train, test, sample)

@@ -43,10 +43,17 @@ def infer_roles(train: pd.DataFrame, test: pd.DataFrame, config: dict) -> dict:
     return {"numeric": numeric, "categorical": categorical, "dropped": dropped}
 
 
+def category_text(value) -> str:
+    # 2.0 and 2 are one category: a NaN elsewhere turns a column's ints into floats in one file only.
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 def as_strings(frame) -> pd.DataFrame:
     # One type per categorical column (a column may mix numbers and text), missing as its own category.
     frame = pd.DataFrame(frame)
-    return frame.astype("object").where(frame.notna(), "missing").astype(str)
+    return frame.astype("object").where(frame.notna(), "missing").map(category_text)
 
 
 def neural_preprocessor(roles: dict, config: dict) -> ColumnTransformer:

@@ -99,7 +99,10 @@ def push(config: dict, config_path: Path, dry_run: bool = False) -> Path:
             f"Kaggle authentication failed ({error}): "
             "put kaggle.json in ~/.kaggle/ or set KAGGLE_USERNAME and KAGGLE_KEY"
         ) from None
-    result = api.kernels_push(str(kernel_dir))
+    try:
+        result = api.kernels_push(str(kernel_dir))
+    except Exception as error:  # bad metadata, rules not accepted, network: one line, not a traceback
+        raise ProjectError(f"Kaggle refused the kernel: {error}") from None
     if getattr(result, "error", None):  # `kaggle kernels push` exits 0 even then
         raise ProjectError(f"Kaggle refused the kernel: {result.error}")
     log.info("pushed: %s", getattr(result, "url", kernel_dir))

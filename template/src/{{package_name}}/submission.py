@@ -62,6 +62,9 @@ def write_submission(submission: pd.DataFrame, sample: pd.DataFrame, path: Path,
     try:
         with os.fdopen(handle, "w", newline="") as file:
             submission.to_csv(file, index=False)
+            file.flush()
+            os.fsync(file.fileno())
+        os.chmod(temp, 0o644)  # mkstemp makes it private; a submission is an ordinary file
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)

@@ -84,6 +84,8 @@ def summarise(metric: Metric, y: np.ndarray, folds: np.ndarray, oof: dict) -> di
 
 def train(config: dict, data_dir: Path, output_dir: Path, smoke: bool = False) -> dict:
     output_dir, models_dir = Path(output_dir), Path(output_dir) / "models"
+    # A run that dies half-way must not leave an old report beside new fold models.
+    (output_dir / "cv.json").unlink(missing_ok=True)
     columns, seed = config["columns"], config["cv"]["seed"]
     data = load_data(data_dir, config)
     train_rows = data.train
