@@ -45,8 +45,10 @@ def run(args) -> None:
 
         train(config, data_dir, output_dir, smoke=args.smoke)
     else:
+        from .hardware import configure
         from .predict import predict_test
 
+        configure(config)
         predict_test(config, data_dir, output_dir)
 
 

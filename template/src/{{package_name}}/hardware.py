@@ -23,6 +23,7 @@ class Setup:
     replicas: int  # devices that each take a slice of every batch
     precision: str
     batch_size: int  # global: the per-device batch size times replicas
+    workers: int  # threads that cut batches while the devices compute
     learning_rate: float  # scaled with the global batch size
     strategy: object = None  # a tf.distribute strategy for several GPUs, else None
 
@@ -39,16 +40,21 @@ def find_accelerator(target: str) -> tuple[str, int, object]:
     if target == "gpu" and backend == "tensorflow":
         import tensorflow as tf
 
-        if tf.config.list_physical_devices("GPU"):
-            strategy = tf.distribute.MirroredStrategy()  # all visible GPUs: Kaggle's "GPU T4 x2" is two
-            return "gpu", strategy.num_replicas_in_sync, strategy
+        # All visible GPUs (Kaggle's "GPU T4 x2" is two). A CPU split into logical devices stands in
+        # for several GPUs in tests, so the same mirrored path runs on a machine without any.
+        devices = tf.config.list_logical_devices("GPU") or tf.config.list_logical_devices("CPU")
+        if devices[0].device_type == "GPU" or len(devices) > 1:
+            strategy = tf.distribute.MirroredStrategy([device.name for device in devices])
+            return devices[0].device_type.lower(), strategy.num_replicas_in_sync, strategy
     if target == "tpu" and backend == "jax":
         import jax
 
+        # All TPU cores (8 on Kaggle's TPU v5e-8); host devices made with
+        # XLA_FLAGS=--xla_force_host_platform_device_count=8 stand in for them in tests.
         devices = jax.devices()
-        if devices[0].platform == "tpu":
+        if devices[0].platform == "tpu" or len(devices) > 1:
             keras.distribution.set_distribution(keras.distribution.DataParallel(devices=devices))
-            return "tpu", len(devices), None
+            return devices[0].platform, len(devices), None
     return "cpu", 1, None
 
 
@@ -58,7 +64,7 @@ def configure(config: dict) -> Setup:
     target = config["hardware"]["target"]
     device, replicas, strategy = find_accelerator(target)
     if device != target:
-        log.warning("hardware: %s asked for but none found; running on the CPU in float32", target)
+        log.warning("hardware: %s asked for but none found; running on %d CPU device(s) in float32", target, replicas)
     settings = config["hardware"][device]
     keras.mixed_precision.set_global_policy(settings["precision"])
     setup = Setup(
@@ -66,6 +72,7 @@ def configure(config: dict) -> Setup:
         replicas=replicas,
         precision=settings["precision"],
         batch_size=settings["batch_size"] * replicas,
+        workers=settings["workers"],
         learning_rate=config["training"]["learning_rate"] * replicas,
         strategy=strategy,
     )

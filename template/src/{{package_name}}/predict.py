@@ -8,6 +8,7 @@ import joblib
 import numpy as np
 import pandas as pd
 
+from .batches import predict_rows
 from .config import ProjectError
 from .data import load_data
 from .metrics import get_metric
@@ -15,6 +16,7 @@ from .submission import build_submission, write_submission
 from .target import LabelCodec
 
 log = logging.getLogger(__name__)
+PREDICT_BATCH = 1024  # splits evenly over 1, 2, 4 or 8 devices
 
 
 def predict_fold(fold_dir: Path, frame: pd.DataFrame, config: dict) -> dict[str, np.ndarray]:
@@ -24,7 +26,7 @@ def predict_fold(fold_dir: Path, frame: pd.DataFrame, config: dict) -> dict[str,
     parts = joblib.load(fold_dir / "preprocess.joblib")
     features = parts["preprocessor"].transform(frame).astype("float32")
     model = keras.models.load_model(fold_dir / "keras.keras")
-    neural = model.predict(features, batch_size=1024, verbose=0).ravel()
+    neural = predict_rows(model, features, PREDICT_BATCH)
     reference = joblib.load(fold_dir / "reference.joblib")
     if config["task"] == "binary-classification":
         boosted = reference.predict_proba(frame)[:, 1]

@@ -9,6 +9,7 @@ from .config import ProjectError
 
 log = logging.getLogger(__name__)
 PACKAGE_DIR = Path(__file__).parent
+MACHINE_SHAPES = {"gpu": "NvidiaTeslaT4", "tpu": "TpuV5E8"}  # "GPU T4 x2" and "TPU v5e-8" in Kaggle's menu
 
 KERNEL_SOURCE = """\
 # Kaggle kernel written by `python -m {package} push` from the project's source.
@@ -65,12 +66,13 @@ def kernel_metadata(config: dict, username: str) -> dict:
         "is_private": True,
         "enable_gpu": hardware == "gpu",
         "enable_tpu": hardware == "tpu",
+        # No docker_image pin: a pinned image silently drops the TPU.
         "enable_internet": False,  # code competitions refuse submissions from kernels with internet
         "dataset_sources": [],
         "competition_sources": [config["competition"]],
         "kernel_sources": [],
         "model_sources": [],
-    }
+    } | ({"machine_shape": MACHINE_SHAPES[hardware]} if hardware in MACHINE_SHAPES else {})
 
 
 def push(config: dict, config_path: Path, dry_run: bool = False) -> Path:

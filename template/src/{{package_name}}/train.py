@@ -10,6 +10,7 @@ import pandas as pd
 from sklearn.model_selection import train_test_split
 
 from . import hardware
+from .batches import ShuffledFullBatches, usable_batch_size, wrap_to_multiple
 from .cv import assign_folds
 from .data import load_data
 from .metrics import Metric, get_metric
@@ -35,6 +36,8 @@ def fit_keras(features: np.ndarray, y: np.ndarray, config: dict, setup: hardware
     if scaler:
         y_fit, y_stop = scaler.transform(y_fit), scaler.transform(y_stop)
     training = config["training"]
+    batch = usable_batch_size(setup.batch_size, len(x_fit), setup.replicas)
+    stop_batch = usable_batch_size(setup.batch_size, len(x_stop), setup.replicas)
     with setup.scope():
         model = build_model(features.shape[1], config, setup.learning_rate, y_fit.mean() if binary else None)
     callbacks = [
@@ -42,11 +45,10 @@ def fit_keras(features: np.ndarray, y: np.ndarray, config: dict, setup: hardware
         keras.callbacks.ReduceLROnPlateau(factor=0.5, patience=training["reduce_lr_patience"], min_lr=1e-5),
     ]
     history = model.fit(
-        x_fit,
-        y_fit,
-        validation_data=(x_stop, y_stop),
+        ShuffledFullBatches(x_fit, y_fit, batch, seed=config["cv"]["seed"], workers=setup.workers),
+        validation_data=(wrap_to_multiple(x_stop, stop_batch), wrap_to_multiple(y_stop, stop_batch)),
+        validation_batch_size=stop_batch,
         epochs=training["epochs"],
-        batch_size=setup.batch_size,
         callbacks=callbacks,
         verbose=training["verbose"],
     )
@@ -145,7 +147,12 @@ def train(config: dict, data_dir: Path, output_dir: Path, smoke: bool = False) -
         "classes": codec.classes if binary else None,
         "features": {"numeric": roles["numeric"], "categorical": roles["categorical"]},
         "dropped_columns": {c: reason for c, reason in roles["dropped"].items() if c in train_rows.columns},
-        "hardware": {"device": setup.device, "replicas": setup.replicas, "precision": setup.precision},
+        "hardware": {
+            "device": setup.device,
+            "replicas": setup.replicas,
+            "precision": setup.precision,
+            "global_batch_size": setup.batch_size,
+        },
     }
     (output_dir / "cv.json").write_text(json.dumps(report, indent=2))
     target_values = train_rows[columns["target"]]
