@@ -70,7 +70,7 @@ def main() -> None:
         scores = "  ".join(f"{name} {value:.4f}" for name, value in r["cv_oof"].items())
         print(
             f"{dataset:14s} first submission {r['time_to_first_submission_seconds']:.1f} s; "
-            f"CV {r['metric']} on {r['rows']} rows: {scores}; submitted {r['submitted']}"
+            f"CV {r['metric']} on {r['rows']} rows: {scores}; submitted {r['submitted']}, held-out {r['holdout']:.4f}"
         )
 
 
