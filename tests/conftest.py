@@ -1,4 +1,5 @@
 import importlib.util
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -26,12 +27,11 @@ def write_synthetic_data(project: Path, data_dir: Path, **options) -> Path:
 
 def run_in(project: Path, *command: str, timeout: int = 900) -> subprocess.CompletedProcess:
     """Run a command in the project folder with this Python, its src/ importable."""
-    env_path = str(project / "src")
     return subprocess.run(
         [sys.executable, *command],
         cwd=project,
         capture_output=True,
         text=True,
         timeout=timeout,
-        env={**__import__("os").environ, "PYTHONPATH": env_path},
+        env={**os.environ, "PYTHONPATH": str(project / "src")},
     )

@@ -22,9 +22,6 @@ class Metric:
             prediction = (prediction >= 0.5).astype(int)
         return float(self.function(y_true, prediction))
 
-    def better(self, a: float, b: float) -> bool:
-        return a > b if self.greater_is_better else a < b
-
 
 METRICS = {
     "rmse": Metric("rmse", metrics.root_mean_squared_error, False, "value"),
