@@ -10,7 +10,7 @@ import pandas as pd
 
 from .batches import predict_rows
 from .config import ProjectError
-from .data import load_data
+from .data import CompetitionData
 from .metrics import get_metric
 from .submission import build_submission, write_submission
 from .target import LabelCodec
@@ -39,13 +39,12 @@ def predict_fold(fold_dir: Path, frame: pd.DataFrame, config: dict) -> dict[str,
     return predictions
 
 
-def predict_test(config: dict, data_dir: Path, output_dir: Path) -> Path:
+def predict_test(config: dict, data: CompetitionData, output_dir: Path) -> Path:
     """Average the chosen model over all folds on test.csv and write submission.csv."""
     cv_path = Path(output_dir) / "cv.json"
     if not cv_path.is_file():
         raise ProjectError(f"{cv_path} not found: run `train` first (or pass the --output-dir train used)")
     cv = json.loads(cv_path.read_text())
-    data = load_data(data_dir, config)
     chosen = cv["submission_model"]
     per_fold = [
         predict_fold(Path(output_dir) / "models" / f"fold{k}", data.test, config)[chosen] for k in range(cv["folds"])

@@ -180,5 +180,5 @@ def train(config: dict, data_dir: Path, output_dir: Path, smoke: bool = False) -
             s["std"],
             "  <- submitted" if name == best else "",
         )
-    predict_test(config, data_dir, output_dir)
+    predict_test(config, data, output_dir)
     return report
