@@ -88,8 +88,12 @@ def render(dest: Path, answers: dict, defaults: bool, force: bool) -> None:
                 defaults=defaults,
                 overwrite=force,
                 quiet=defaults,
-                vcs_ref="HEAD",
-            )  # a checkout renders what it holds, not its last tag
+                vcs_ref="HEAD",  # a checkout renders what it holds, not its last tag
+            )
+    except KeyboardInterrupt:  # Ctrl-C at a prompt: stop quietly, leave nothing behind
+        if created:
+            shutil.rmtree(dest, ignore_errors=True)
+        raise SystemExit(130) from None
     except (ValueError, OSError) as error:
         if created:  # leave nothing half-written behind
             shutil.rmtree(dest, ignore_errors=True)
@@ -111,7 +115,7 @@ def update(dest: Path) -> None:
     if not (source / ".git").exists():
         raise UsageError(
             f"the template {source} is not a git checkout, so copier cannot tell what changed: "
-            "clone kagglekit, then `copier update --data _src_path=<clone>` in the project"
+            "clone kagglekit, point _src_path in .copier-answers.yml at the clone, commit, and update again"
         )
     status = subprocess.run(["git", "-C", str(dest), "status", "--porcelain"], capture_output=True, text=True)
     if status.returncode != 0:
