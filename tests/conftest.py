@@ -25,6 +25,37 @@ def write_synthetic_data(project: Path, data_dir: Path, **options) -> Path:
     return synthetic.write_competition(data_dir, config, **options)
 
 
+# Re-reads the smoke run's submission.csv from disk and checks it with the project's own checker.
+CHECK_SUBMISSION = """
+import json
+import pandas as pd
+from {package}.config import load_config
+from {package}.data import load_data
+from {package}.metrics import get_metric
+from {package}.submission import check_submission
+
+config = load_config("config.yaml")
+sample = load_data("data", config).sample_submission
+classes = json.load(open("outputs/smoke/cv.json"))["classes"]
+submits = get_metric(config["metric"]).submits
+submission = pd.read_csv("outputs/smoke/submission.csv", dtype={{config["columns"]["id"]: str}})
+check_submission(submission, sample, classes if submits == "label" else None, submits == "probability")
+"""
+
+
+def smoke_train(project: Path, sample_name: str = "sample_submission.csv", **data_options) -> Path:
+    """Synthetic data in project/data, `train --smoke`, and the written submission checked; returns outputs/smoke."""
+    data = write_synthetic_data(project, project / "data", **data_options)
+    (data / "sample_submission.csv").rename(data / sample_name)
+    package = yaml.safe_load((project / ".copier-answers.yml").read_text())["package_name"]
+    result = run_in(project, "-m", package, "train", "--smoke")
+    assert result.returncode == 0, result.stderr[-4000:]
+    assert "<- submitted" in result.stderr
+    check = run_in(project, "-c", CHECK_SUBMISSION.format(package=package))
+    assert check.returncode == 0, check.stderr[-2000:]
+    return project / "outputs" / "smoke"
+
+
 def run_in(project: Path, *command: str, timeout: int = 900) -> subprocess.CompletedProcess:
     """Run a command in the project folder with this Python, its src/ importable."""
     return subprocess.run(

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from conftest import REPO
 from kagglekit.cli import main as kagglekit
+from sklearn.metrics import roc_auc_score
 
 
 def git(folder, *args):
@@ -62,10 +63,15 @@ def test_update_pulls_template_changes_into_an_earlier_project(tmp_path, capsys)
 
 
 def test_demo_trains_and_submits_on_bundled_data(tmp_path, capsys):
-    """The main job: a real data set, no network, no Kaggle account."""
-    kagglekit(["demo", str(tmp_path / "demo")])
-    submission = pd.read_csv(tmp_path / "demo" / "outputs" / "submission.csv")
-    sample = pd.read_csv(tmp_path / "demo" / "data" / "sample_submission.csv")
+    """The main job: a real data set, no network, no Kaggle account, a score well above a one-column model."""
+    demo = tmp_path / "demo"
+    kagglekit(["demo", str(demo)])
+    submission = pd.read_csv(demo / "outputs" / "submission.csv")
+    sample = pd.read_csv(demo / "data" / "sample_submission.csv")
     assert submission["id"].tolist() == sample["id"].tolist() and submission["diagnosis"].between(0, 1).all()
     auc = float(capsys.readouterr().out.rsplit("held-out test auc ", 1)[1].split()[0])
-    assert auc > 0.95  # breast-cancer is easy; a working pipeline scores about 0.99
+    # The best single raw column, picked with hindsight on the held-out rows, scores about 0.96 there.
+    test = pd.read_csv(demo / "data" / "test.csv").drop(columns="id")
+    labels = pd.read_csv(demo / "solution.csv")["diagnosis"]
+    one_column = max(max(roc_auc_score(labels, test[c]), roc_auc_score(labels, -test[c])) for c in test.columns)
+    assert 1 - auc <= 0.5 * (1 - one_column), (auc, one_column)  # at least half its error gone

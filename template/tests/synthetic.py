@@ -26,12 +26,25 @@ def signal(frame: pd.DataFrame) -> np.ndarray:
     return 1.5 * frame["size"] - frame["weight"].fillna(0) + (frame["colour"] == "red") * 1.0
 
 
-def write_competition(folder: Path, config: dict, rows: int = 240, labels=(0, 1), seed: int = 0) -> Path:
-    """Write train.csv, test.csv and sample_submission.csv; `labels` are the binary target's two values."""
+def write_competition(
+    folder: Path,
+    config: dict,
+    rows: int = 240,
+    labels=(0, 1),
+    seed: int = 0,
+    noise_columns: int = 0,
+    shuffle_labels: bool = False,
+) -> Path:
+    """Write train.csv, test.csv and sample_submission.csv; `labels` are the binary target's two values.
+
+    noise_columns adds columns of pure noise; shuffle_labels permutes the target, so no column predicts it.
+    """
     rng = np.random.default_rng(seed)
     id_col, target = config["columns"]["id"], config["columns"]["target"]
     train = make_features(rows, rng, 1, config)
     test = make_features(rows // 2, rng, rows + 1, config)
+    for i in range(noise_columns):
+        train[f"noise{i}"], test[f"noise{i}"] = rng.normal(size=len(train)), rng.normal(size=len(test))
     test.loc[test.index[:3], "colour"] = "purple"  # a category never seen in training
     noise = rng.normal(scale=0.5, size=rows)
     if config["task"] == "binary-classification":
@@ -41,6 +54,8 @@ def write_competition(folder: Path, config: dict, rows: int = 240, labels=(0, 1)
     else:
         train[target] = np.round(100 * np.exp(0.5 * (signal(train) + noise)), 2)  # positive, skewed like prices
         default = 0.0
+    if shuffle_labels:
+        train[target] = rng.permutation(train[target].to_numpy())
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     train.to_csv(folder / "train.csv", index=False)

@@ -54,6 +54,11 @@ def load_data(data_dir: Path, config: dict) -> CompetitionData:
         raise DataError(f"train.csv has {train[target].isna().sum()} rows without a '{target}' value: drop them first")
     if config["task"] == "tabular-regression" and not pd.api.types.is_numeric_dtype(train[target]):
         raise DataError(f"'{target}' holds text, not numbers: choose task binary-classification or fix columns.target")
+    if config["metric"] == "rmsle" and (train[target] < 0).any():
+        raise DataError(
+            f"train.csv has {(train[target] < 0).sum()} negative '{target}' values and rmsle is undefined below zero:"
+            " set metric to rmse or mae in config.yaml"
+        )
     if list(sample.columns) != [id_col, target]:
         raise DataError(
             f"sample_submission.csv has columns {list(sample.columns)}, expected ['{id_col}', '{target}']:"

@@ -19,7 +19,8 @@ def select_backend(target: str) -> None:
 
 @dataclass
 class Setup:
-    device: str  # what runs: cpu, gpu or tpu
+    hardware: str  # whose settings in config.yaml apply: the target when its path runs, else cpu
+    device: str  # the platform that computes: cpu, gpu or tpu
     replicas: int  # devices that each take a slice of every batch
     precision: str
     batch_size: int  # global: the per-device batch size times replicas
@@ -32,11 +33,13 @@ class Setup:
         return self.strategy.scope() if self.strategy is not None else contextlib.nullcontext()
 
 
-def find_accelerator(target: str) -> tuple[str, int, object]:
-    """Return (device, replicas, strategy) for the accelerator asked for, or the CPU when it is absent."""
+def find_accelerator(target: str) -> tuple[str, int, object] | None:
+    """(platform, replicas, strategy) of the target's sharded path, or None when it cannot run here."""
     import keras
 
     backend = keras.backend.backend()
+    if target == "cpu":
+        return "cpu", 1, None
     if target == "gpu" and backend == "tensorflow":
         import tensorflow as tf
 
@@ -55,19 +58,23 @@ def find_accelerator(target: str) -> tuple[str, int, object]:
         if devices[0].platform == "tpu" or len(devices) > 1:
             keras.distribution.set_distribution(keras.distribution.DataParallel(devices=devices))
             return devices[0].platform, len(devices), None
-    return "cpu", 1, None
+    return None
 
 
 def configure(config: dict) -> Setup:
+    """Pick devices, precision and batch size: the target's settings when its path runs, else the CPU's."""
     import keras
 
     target = config["hardware"]["target"]
-    device, replicas, strategy = find_accelerator(target)
-    if device != target:
-        log.warning("hardware: %s asked for but none found; running on %d CPU device(s) in float32", target, replicas)
-    settings = config["hardware"][device]
+    found = find_accelerator(target)
+    hardware = target if found else "cpu"
+    device, replicas, strategy = found or ("cpu", 1, None)
+    if not found:
+        log.warning("hardware: %s asked for but none found; running on the CPU with its settings", target)
+    settings = config["hardware"][hardware]
     keras.mixed_precision.set_global_policy(settings["precision"])
     setup = Setup(
+        hardware=hardware,
         device=device,
         replicas=replicas,
         precision=settings["precision"],
@@ -76,12 +83,14 @@ def configure(config: dict) -> Setup:
         learning_rate=config["training"]["learning_rate"] * replicas,
         strategy=strategy,
     )
+    simulated = f" (the {hardware} path on simulated devices)" if device != hardware else ""
     log.info(
-        "hardware: %s x%d on Keras/%s, %s, global batch %d",
+        "hardware: %s x%d on Keras/%s, %s, global batch %d%s",
         device,
         replicas,
         keras.backend.backend(),
         setup.precision,
         setup.batch_size,
+        simulated,
     )
     return setup

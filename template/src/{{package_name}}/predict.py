@@ -51,11 +51,13 @@ def predict_test(config: dict, data: CompetitionData, output_dir: Path) -> Path:
     ]
     prediction = np.mean(per_fold, axis=0)
 
-    labels = None
-    if get_metric(config["metric"]).submits == "label":
+    labels, submits = None, get_metric(config["metric"]).submits
+    if submits == "label":
         labels = cv["classes"]
         prediction = LabelCodec(labels).decode(prediction >= 0.5)
     submission = build_submission(data.sample_submission, data.test[config["columns"]["id"]], prediction, config)
-    path = write_submission(submission, data.sample_submission, Path(output_dir) / "submission.csv", labels)
+    path = write_submission(
+        submission, data.sample_submission, Path(output_dir) / "submission.csv", labels, submits == "probability"
+    )
     log.info("wrote %s (%d rows) from the %s model averaged over %d folds", path, len(submission), chosen, cv["folds"])
     return path

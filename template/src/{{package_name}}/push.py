@@ -1,5 +1,7 @@
 """Packs the project into one Kaggle kernel file, writes kernel-metadata.json and pushes the kernel."""
 
+import contextlib
+import io
 import json
 import logging
 import os
@@ -91,21 +93,44 @@ def push(config: dict, config_path: Path, dry_run: bool = False) -> Path:
     log.info("wrote %s/kernel.py and kernel-metadata.json", kernel_dir)
     if dry_run:
         return kernel_dir
-    try:
-        from kaggle.api.kaggle_api_extended import KaggleApi  # imported late: it demands credentials on import
+    api = kaggle_api()
+    import requests  # installed with kaggle
 
-        api = KaggleApi()
-        api.authenticate()
-    except Exception as error:  # the kaggle package raises bare exceptions for missing credentials
-        raise ProjectError(
-            f"Kaggle authentication failed ({error}): "
-            "put kaggle.json in ~/.kaggle/ or set KAGGLE_USERNAME and KAGGLE_KEY"
-        ) from None
     try:
         result = api.kernels_push(str(kernel_dir))
-    except Exception as error:  # bad metadata, rules not accepted, network: one line, not a traceback
-        raise ProjectError(f"Kaggle refused the kernel: {error}") from None
+    except requests.ConnectionError as error:  # no network, a proxy down
+        reason = type(error).__name__
+        raise ProjectError(f"could not reach Kaggle ({reason}): check the network, then push again") from None
+    except Exception as error:  # bad metadata, a refused request: one line, not a traceback
+        raise ProjectError(f"the push failed: {one_line(error)}") from None
     if getattr(result, "error", None):  # `kaggle kernels push` exits 0 even then
-        raise ProjectError(f"Kaggle refused the kernel: {result.error}")
+        raise ProjectError(f"Kaggle refused the kernel: {one_line(result.error)}")
     log.info("pushed: %s", getattr(result, "url", kernel_dir))
     return kernel_dir
+
+
+def one_line(error) -> str:
+    return " ".join(str(error).split())
+
+
+def kaggle_api():
+    """An authenticated KaggleApi, or one line that says which credentials to set.
+
+    `import kaggle` authenticates on import and, without credentials, prints a page of help and raises
+    SystemExit rather than an exception; both are caught here and replaced by that one line.
+    """
+    printed = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
+            from kaggle.api.kaggle_api_extended import KaggleApi
+
+            api = KaggleApi()
+            api.authenticate()
+    except ImportError:
+        raise ProjectError("the kaggle package is missing: pip install kaggle") from None
+    except (Exception, SystemExit):
+        raise ProjectError(
+            "no Kaggle credentials found: set KAGGLE_API_TOKEN (or KAGGLE_USERNAME and KAGGLE_KEY), or put"
+            " kaggle.json in ~/.kaggle/; get them at https://www.kaggle.com/settings/api"
+        ) from None
+    return api

@@ -23,8 +23,13 @@ def build_submission(sample: pd.DataFrame, ids: pd.Series, values: np.ndarray, c
     return submission
 
 
-def check_submission(submission: pd.DataFrame, sample: pd.DataFrame, labels: list | None = None) -> None:
-    """Raise SubmissionError naming the first way the submission differs from what Kaggle expects."""
+def check_submission(
+    submission: pd.DataFrame, sample: pd.DataFrame, labels: list | None = None, probabilities: bool = False
+) -> None:
+    """Raise SubmissionError naming the first way the submission differs from what Kaggle expects.
+
+    labels: the values a label column may hold; probabilities: values must lie in [0, 1].
+    """
     if list(submission.columns) != list(sample.columns):
         raise SubmissionError(
             f"columns are {list(submission.columns)}, sample_submission.csv has {list(sample.columns)}"
@@ -47,15 +52,28 @@ def check_submission(submission: pd.DataFrame, sample: pd.DataFrame, labels: lis
         )
     if pd.api.types.is_numeric_dtype(values) and not np.isfinite(values.to_numpy(dtype=float)).all():
         raise SubmissionError(f"'{target}' holds infinite values")
+    if probabilities:
+        outside = ~values.between(0, 1)
+        if outside.any():
+            raise SubmissionError(
+                f"'{target}' holds {outside.sum()} values outside [0, 1] (e.g. {values[outside].tolist()[0]}):"
+                " the metric scores probabilities"
+            )
     if labels is not None and not values.isin(labels).all():
         raise SubmissionError(
             f"'{target}' holds {values[~values.isin(labels)].tolist()[0]!r}, expected one of {labels}"
         )
 
 
-def write_submission(submission: pd.DataFrame, sample: pd.DataFrame, path: Path, labels: list | None = None) -> Path:
+def write_submission(
+    submission: pd.DataFrame,
+    sample: pd.DataFrame,
+    path: Path,
+    labels: list | None = None,
+    probabilities: bool = False,
+) -> Path:
     """Check, then write atomically: a crash never leaves a half-written submission.csv behind."""
-    check_submission(submission, sample, labels)
+    check_submission(submission, sample, labels, probabilities)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")

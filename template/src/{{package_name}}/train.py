@@ -148,6 +148,7 @@ def train(config: dict, data_dir: Path, output_dir: Path, smoke: bool = False) -
         "features": {"numeric": roles["numeric"], "categorical": roles["categorical"]},
         "dropped_columns": {c: reason for c, reason in roles["dropped"].items() if c in train_rows.columns},
         "hardware": {
+            "settings": setup.hardware,
             "device": setup.device,
             "replicas": setup.replicas,
             "precision": setup.precision,

@@ -1,0 +1,254 @@
+"""Plant plausible faults and check that the tests catch each one.
+
+    python tests/plant_faults.py [NAME ...]     # all faults, or those whose name contains NAME
+
+Each fault is a text change to one file of a copy of this repository. For a fault in a rendered project's
+code, a project is rendered from the changed copy and the named tests of that project must fail; for a
+fault in kagglekit itself, the named tests of the changed copy must fail. Without the fault the same tests
+pass (CI runs them). Prints one line per fault and exits 1 if a fault went unnoticed.
+Not collected by pytest: it takes about ten minutes.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+SRC = "template/src/{{package_name}}/"
+BINARY_AUC = ["--task", "binary-classification", "--metric", "auc"]
+
+
+@dataclass
+class Fault:
+    name: str
+    file: str  # path in the repository
+    old: str  # text that must occur exactly once in the file
+    new: str
+    tests: list[str]  # pytest node ids that must each fail: the project's when `answers` is given, else kagglekit's
+    answers: list[str] | None = field(default=None)  # `kagglekit new` flags of the project to render
+
+
+FAULTS = [
+    Fault(
+        "preprocessing fit on every training row",
+        SRC + "train.py",
+        "neural_preprocessor(roles, config).fit(fit_rows)",
+        "neural_preprocessor(roles, config).fit(train_rows)",
+        ["tests/test_train.py::test_folds_csv_is_the_split_every_score_came_from"],
+        BINARY_AUC,
+    ),
+    Fault(
+        "reference model fit on every training row",
+        SRC + "train.py",
+        "build_reference(roles, config).fit(fit_rows, y[folds != k])",
+        "build_reference(roles, config).fit(train_rows, y)",
+        ["tests/test_train.py::test_no_model_sees_the_rows_it_is_scored_on"],
+        ["--task", "tabular-regression", "--metric", "rmse"],
+    ),
+    Fault(
+        "keras model fit on every training row",
+        SRC + "train.py",
+        'features = preprocessor.transform(fit_rows).astype("float32")\n'
+        "        model, scaler, history = fit_keras(features, y[folds != k], config, setup)",
+        'features = preprocessor.transform(train_rows).astype("float32")\n'
+        "        model, scaler, history = fit_keras(features, y, config, setup)",
+        [
+            "tests/test_train.py::test_no_model_sees_the_rows_it_is_scored_on",
+            "tests/test_train.py::test_the_network_trains_and_stops_early_on_its_training_fold_only",
+        ],
+        ["--task", "binary-classification", "--metric", "f1"],
+    ),
+    Fault(
+        "folds drawn without the seed",
+        SRC + "cv.py",
+        "splitters[scheme](k, shuffle=True, random_state=seed)",
+        "splitters[scheme](k, shuffle=True, random_state=None)",
+        ["tests/test_parts.py::test_folds_are_seeded"],
+        BINARY_AUC,
+    ),
+    Fault(
+        "the worst model out of fold submitted",
+        SRC + "train.py",
+        "* (-1 if metric.greater_is_better else 1))",
+        "* (1 if metric.greater_is_better else -1))",
+        ["tests/test_train.py::test_the_best_model_out_of_fold_is_the_one_submitted"],
+        BINARY_AUC,
+    ),
+    Fault(
+        "logloss taken for a score where higher is better",
+        SRC + "metrics.py",
+        '"logloss": Metric("logloss", metrics.log_loss, False,',
+        '"logloss": Metric("logloss", metrics.log_loss, True,',
+        ["tests/test_train.py::test_the_best_model_out_of_fold_is_the_one_submitted"],
+        ["--task", "binary-classification", "--metric", "logloss"],
+    ),
+    Fault(
+        "folds.csv written in another row order than the split",
+        SRC + "train.py",
+        'oof_table[[columns["id"], "fold"]].to_csv(output_dir / "folds.csv", index=False)',
+        'pd.DataFrame({columns["id"]: data.train[columns["id"]], "fold": folds}).to_csv(\n'
+        '        output_dir / "folds.csv", index=False\n    )',
+        ["tests/test_train.py::test_folds_csv_is_the_split_every_score_came_from"],
+        BINARY_AUC,
+    ),
+    Fault(
+        "a reference model that predicts all positives",
+        SRC + "predict.py",
+        "boosted = reference.predict_proba(frame)[:, 1]",
+        "boosted = np.ones(len(frame))",
+        ["tests/test_train.py::test_full_training_clearly_beats_trivial_predictors"],
+        ["--task", "binary-classification", "--metric", "f1"],
+    ),
+    Fault(
+        "submission.csv written in place, not atomically",
+        SRC + "submission.py",
+        "    path = Path(path)\n    path.parent.mkdir(parents=True, exist_ok=True)\n",
+        "    path = Path(path)\n    submission.to_csv(path, index=False)\n    return path\n",
+        ["tests/test_parts.py::test_a_write_that_fails_half_way_keeps_the_old_submission"],
+        BINARY_AUC,
+    ),
+    Fault(
+        "probabilities outside [0, 1] accepted",
+        SRC + "submission.py",
+        "    if probabilities:\n",
+        "    if False:\n",
+        ["tests/test_parts.py::test_probabilities_outside_0_and_1_are_refused"],
+        BINARY_AUC,
+    ),
+    Fault(
+        "negative targets accepted for rmsle",
+        SRC + "data.py",
+        'if config["metric"] == "rmsle" and (train[target] < 0).any():',
+        "if False:",
+        ["tests/test_data.py::test_bad_competition_files_are_refused_in_one_line"],
+        BINARY_AUC,
+    ),
+    Fault(
+        "repeated ids accepted",
+        SRC + "data.py",
+        "if frame[id_col].duplicated().any():",
+        "if False:",
+        ["tests/test_data.py::test_bad_competition_files_are_refused_in_one_line"],
+        BINARY_AUC,
+    ),
+    Fault(
+        "test ids that differ from the sample's accepted",
+        SRC + "data.py",
+        "if set(test[id_col]) != set(sample[id_col]):",
+        "if False:",
+        ["tests/test_data.py::test_bad_competition_files_are_refused_in_one_line"],
+        BINARY_AUC,
+    ),
+    Fault(
+        "empty group values accepted",
+        SRC + "data.py",
+        "if group and train[group].isna().any():",
+        "if False:",
+        ["tests/test_data.py::test_bad_competition_files_are_refused_in_one_line"],
+        BINARY_AUC,
+    ),
+    Fault(
+        "no DataParallel on the tpu path",
+        SRC + "hardware.py",
+        "keras.distribution.set_distribution(keras.distribution.DataParallel(devices=devices))",
+        "pass",
+        ["tests/test_hardware.py::test_the_tpu_path_uses_its_settings_and_every_device"],
+        ["--hardware", "tpu", *BINARY_AUC],
+    ),
+    Fault(
+        "the simulated gpu path runs with the CPU's settings",
+        SRC + "hardware.py",
+        'settings = config["hardware"][hardware]',
+        'settings = config["hardware"][device]',
+        ["tests/test_hardware.py::test_the_gpu_path_uses_its_settings_and_every_device"],
+        ["--hardware", "gpu", *BINARY_AUC],
+    ),
+    Fault(
+        "the kaggle package's SystemExit not caught",
+        SRC + "push.py",
+        "except (Exception, SystemExit):",
+        "except Exception:",
+        ["tests/test_push.py::test_push_without_credentials_says_what_to_set"],
+        BINARY_AUC,
+    ),
+    Fault(
+        "an error in Kaggle's push answer ignored",
+        SRC + "push.py",
+        'if getattr(result, "error", None):',
+        "if False:",
+        ["tests/test_push.py::test_push_reports_the_error_in_kaggles_answer"],
+        BINARY_AUC,
+    ),
+    Fault(
+        "a skipped project test taken for a pass",
+        "template/tests/test_parts.py.jinja",
+        "def test_batch_sizes_fit_the_devices_and_the_data():\n",
+        "def test_batch_sizes_fit_the_devices_and_the_data():\n    pytest.skip('planted')\n",
+        ["tests/test_render.py::test_rendered_project_passes_its_own_tests[binary-classification-cpu-auc]"],
+    ),
+    Fault(
+        "the demo's models see one raw column",
+        SRC + "preprocess.py",
+        "            numeric.append(column)\n",
+        "            numeric[:] = numeric or [column]\n",
+        ["tests/test_lifecycle.py::test_demo_trains_and_submits_on_bundled_data"],
+    ),
+]
+
+
+def copy_of_repository(folder: Path) -> Path:
+    copy = folder / "kagglekit"
+    ignore = shutil.ignore_patterns(".git", ".venv", "__pycache__", "*.egg-info", ".pytest_cache", "kagglekit-demo")
+    shutil.copytree(REPO, copy, ignore=ignore)
+    return copy
+
+
+def plant(copy: Path, fault: Fault) -> None:
+    path = copy / fault.file
+    text = path.read_text()
+    if text.count(fault.old) != 1:
+        raise SystemExit(
+            f"plant_faults: {fault.name}: the text to change occurs {text.count(fault.old)} times in "
+            f"{fault.file}; update FAULTS to the current code"
+        )
+    path.write_text(text.replace(fault.old, fault.new))
+
+
+def tests_fail(copy: Path, fault: Fault, scratch: Path) -> bool:
+    env = {**os.environ, "PYTHONPATH": str(copy / "generator")}  # kagglekit imported from the changed copy
+    if fault.answers is None:
+        command, cwd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *fault.tests], copy
+    else:
+        project = scratch / "project"
+        render = [sys.executable, "-m", "kagglekit.cli", "new", str(project), "--defaults", "--competition", "planted"]
+        subprocess.run([*render, *fault.answers], env=env, check=True, capture_output=True)
+        env["PYTHONPATH"] = str(project / "src")
+        command, cwd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *fault.tests], project
+    command.append("-rf")  # list each failed test as "FAILED <node id>"
+    result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=1800)
+    return all(f"FAILED {test}" in result.stdout for test in fault.tests)
+
+
+def main() -> None:
+    chosen = [f for f in FAULTS if not sys.argv[1:] or any(name in f.name for name in sys.argv[1:])]
+    missed = []
+    for fault in chosen:
+        with tempfile.TemporaryDirectory() as scratch:
+            copy = copy_of_repository(Path(scratch))
+            plant(copy, fault)
+            start = time.perf_counter()
+            caught = tests_fail(copy, fault, Path(scratch))
+        print(f"{'caught' if caught else 'MISSED'}  {fault.name}  ({time.perf_counter() - start:.0f} s)", flush=True)
+        if not caught:
+            missed.append(fault.name)
+    if missed:
+        raise SystemExit(f"{len(missed)} of {len(chosen)} faults went unnoticed: {', '.join(missed)}")
+
+
+if __name__ == "__main__":
+    main()
