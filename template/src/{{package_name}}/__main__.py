@@ -46,10 +46,8 @@ def run(args) -> None:
         train(config, data_dir, output_dir, smoke=args.smoke)
     else:
         from .data import load_data
-        from .hardware import configure
         from .predict import predict_test
 
-        configure(config)
         predict_test(config, load_data(data_dir, config), output_dir)
 
 

@@ -59,11 +59,7 @@ def load_data(data_dir: Path, config: dict) -> CompetitionData:
             f"train.csv has {(train[target] < 0).sum()} negative '{target}' values and rmsle is undefined below zero:"
             " set metric to rmse or mae in config.yaml"
         )
-    if list(sample.columns) != [id_col, target]:
-        raise DataError(
-            f"sample_submission.csv has columns {list(sample.columns)}, expected ['{id_col}', '{target}']:"
-            " check columns.id and columns.target in config.yaml"
-        )
+    check_sample_columns(sample, train, config)
     if set(test[id_col]) != set(sample[id_col]):
         raise DataError("test.csv and sample_submission.csv hold different ids: re-download the competition files")
     group = config["columns"]["group"]
@@ -72,3 +68,22 @@ def load_data(data_dir: Path, config: dict) -> CompetitionData:
     if group and train[group].isna().any():
         raise DataError(f"group column '{group}' is empty in {train[group].isna().sum()} rows: fill them first")
     return CompetitionData(train, test, sample)
+
+
+def check_sample_columns(sample: pd.DataFrame, train: pd.DataFrame, config: dict) -> None:
+    """Kaggle's two shapes: [id, target], or for class probabilities [id, one column per class]."""
+    id_col, target = config["columns"]["id"], config["columns"]["target"]
+    if list(sample.columns) == [id_col, target]:
+        return
+    classes = {str(label) for label in train[target].unique()} if config["task"] != "tabular-regression" else set()
+    if sample.columns[0] == id_col and len(sample.columns) > 2 and set(sample.columns[1:]) == classes:
+        if config["metric"] not in ("logloss", "auc"):
+            raise DataError(
+                f"sample_submission.csv wants a probability per class, but {config['metric']} scores labels:"
+                " set metric to logloss in config.yaml"
+            )
+        return
+    raise DataError(
+        f"sample_submission.csv has columns {list(sample.columns)}, expected ['{id_col}', '{target}'] or"
+        f" '{id_col}' and one column per class: check columns.id and columns.target in config.yaml"
+    )

@@ -28,6 +28,16 @@ class Setup:
     learning_rate: float  # scaled with the global batch size
     strategy: object = None  # a tf.distribute strategy for several GPUs, else None
 
+    def describe(self) -> dict:
+        """What cv.json records about the hardware a run used."""
+        return {
+            "settings": self.hardware,
+            "device": self.device,
+            "replicas": self.replicas,
+            "precision": self.precision,
+            "global_batch_size": self.batch_size,
+        }
+
     def scope(self):
         """Build and compile models inside this, so their variables live on every replica."""
         return self.strategy.scope() if self.strategy is not None else contextlib.nullcontext()

@@ -1,7 +1,8 @@
-"""The competition metric, and what kind of prediction it scores (values, probabilities or labels)."""
+"""The competition metric: how a prediction is scored, which way is better, and what a submission holds."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 from sklearn import metrics
@@ -9,17 +10,36 @@ from sklearn import metrics
 from .config import ProjectError
 
 
+def to_labels(prediction: np.ndarray, threshold: float = 0.5) -> np.ndarray:
+    """Class indices: the most probable class, or with two classes 1 where p >= threshold."""
+    if prediction.ndim == 2:
+        return prediction.argmax(axis=1)
+    return (prediction >= threshold).astype("int64")
+
+
+def log_loss(y: np.ndarray, p: np.ndarray) -> float:
+    # All classes named, so a fold that lacks one is still scored against every column.
+    return metrics.log_loss(y, p, labels=np.arange(p.shape[1]) if p.ndim == 2 else [0, 1])
+
+
+def auc(y: np.ndarray, p: np.ndarray) -> float:
+    if p.ndim == 2:  # several classes: the mean of one-vs-rest AUCs
+        return metrics.roc_auc_score(y, p, multi_class="ovr", labels=np.arange(p.shape[1]))
+    return metrics.roc_auc_score(y, p)
+
+
 @dataclass(frozen=True)
 class Metric:
     name: str
     function: Callable
     greater_is_better: bool
-    submits: str  # "value", "probability" or "label"
+    submits: str  # "value", "probability" (of the second class, or one per class) or "label"
+    classes: str = "any"  # "two" when the metric only scores two classes
 
-    def score(self, y_true: np.ndarray, prediction: np.ndarray) -> float:
-        """Score a prediction: regression values, or the positive-class probability for binary tasks."""
+    def score(self, y_true: np.ndarray, prediction: np.ndarray, threshold: float = 0.5) -> float:
+        """Score values, probabilities (n,) of the second class, or probabilities (n, classes)."""
         if self.submits == "label":
-            prediction = (prediction >= 0.5).astype(int)
+            prediction = to_labels(prediction, threshold)
         return float(self.function(y_true, prediction))
 
 
@@ -27,14 +47,29 @@ METRICS = {
     "rmse": Metric("rmse", metrics.root_mean_squared_error, False, "value"),
     "rmsle": Metric("rmsle", metrics.root_mean_squared_log_error, False, "value"),
     "mae": Metric("mae", metrics.mean_absolute_error, False, "value"),
-    "auc": Metric("auc", metrics.roc_auc_score, True, "probability"),
-    "logloss": Metric("logloss", metrics.log_loss, False, "probability"),
+    "auc": Metric("auc", auc, True, "probability"),
+    "logloss": Metric("logloss", log_loss, False, "probability"),
     "accuracy": Metric("accuracy", metrics.accuracy_score, True, "label"),
-    "f1": Metric("f1", metrics.f1_score, True, "label"),
+    "f1": Metric("f1", metrics.f1_score, True, "label", classes="two"),  # the second class's F1
+    "macro_f1": Metric("macro_f1", partial(metrics.f1_score, average="macro"), True, "label"),
+    "qwk": Metric("qwk", partial(metrics.cohen_kappa_score, weights="quadratic"), True, "label"),
 }
 
 
-def get_metric(name: str) -> Metric:
+def get_metric(name: str, n_classes: int | None = None) -> Metric:
     if name not in METRICS:
         raise ProjectError(f"metric '{name}' is unknown: set metric in config.yaml to one of {', '.join(METRICS)}")
-    return METRICS[name]
+    metric = METRICS[name]
+    if metric.classes == "two" and n_classes is not None and n_classes != 2:
+        raise ProjectError(f"metric {name} scores two classes, train.csv has {n_classes}: use macro_f1 in config.yaml")
+    return metric
+
+
+def tune_threshold(metric: Metric, y: np.ndarray, p: np.ndarray) -> float:
+    """The decision threshold that scores best out of fold (two classes, label metrics); else 0.5."""
+    if metric.submits != "label" or p.ndim != 1:
+        return 0.5
+    candidates = np.unique(np.r_[0.5, np.quantile(p, np.linspace(0.01, 0.99, 99))])
+    scores = np.array([metric.score(y, p, threshold) for threshold in candidates])
+    best = scores.argmax() if metric.greater_is_better else scores.argmin()
+    return float(candidates[best])

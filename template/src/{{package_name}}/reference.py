@@ -1,5 +1,8 @@
 """The reference model: gradient boosting, the strong simple baseline the neural net must beat."""
 
+from pathlib import Path
+
+import joblib
 import numpy as np
 from sklearn.compose import TransformedTargetRegressor
 from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
@@ -24,5 +27,27 @@ def build_reference(roles: dict, config: dict) -> Pipeline:
     if config["metric"] == "mae":
         model.set_params(loss="absolute_error")
     if config["metric"] == "rmsle":  # rmsle is rmse on log1p(target)
-        model = TransformedTargetRegressor(model, func=np.log1p, inverse_func=np.expm1)
+        model = TransformedTargetRegressor(model, func=np.log1p, inverse_func=np.expm1, check_inverse=False)
     return Pipeline([("preprocess", tree_preprocessor(roles, config)), ("model", model)])
+
+
+class Reference:
+    """The reference, fit per fold on the same rows as the network."""
+
+    name = "reference"
+    outputs = ["reference"]  # the predictions it returns
+
+    def __init__(self, config: dict, roles: dict):
+        self.config, self.roles = config, roles
+
+    def fit(self, rows, y: np.ndarray, fold_dir: Path) -> None:
+        joblib.dump(build_reference(self.roles, self.config).fit(rows, y), fold_dir / "reference.joblib")
+
+    def predict(self, rows, fold_dir: Path) -> dict[str, np.ndarray]:
+        model = joblib.load(fold_dir / "reference.joblib")
+        if self.config["task"] == "binary-classification":
+            return {self.name: model.predict_proba(rows)[:, 1]}
+        prediction = model.predict(rows)
+        if self.config["metric"] == "rmsle":
+            prediction = np.clip(prediction, 0, None)
+        return {self.name: prediction}

@@ -1,4 +1,8 @@
-"""Writes submission.csv shaped exactly like sample_submission.csv, or refuses and says why."""
+"""Writes submission.csv shaped exactly like sample_submission.csv, or refuses and says why.
+
+Kaggle uses two shapes: an id and one column of predictions (values, probabilities or labels), or an id and
+one probability column per class, named after the classes.
+"""
 
 import os
 import tempfile
@@ -14,13 +18,22 @@ class SubmissionError(ProjectError):
     """The predictions do not fit sample_submission.csv; nothing was written."""
 
 
-def build_submission(sample: pd.DataFrame, ids: pd.Series, values: np.ndarray, config: dict) -> pd.DataFrame:
-    """Put each prediction next to its id, in sample_submission.csv's row order."""
-    id_col, target = config["columns"]["id"], config["columns"]["target"]
-    predicted = pd.Series(values, index=ids.to_numpy())
-    submission = sample[[id_col]].copy()
-    submission[target] = submission[id_col].map(predicted)
-    return submission
+def per_class(sample: pd.DataFrame) -> bool:
+    """Whether the sample wants one probability column per class rather than one prediction column."""
+    return len(sample.columns) > 2
+
+
+def build_submission(sample: pd.DataFrame, ids: pd.Series, prediction: np.ndarray, classes=None) -> pd.DataFrame:
+    """Each id's prediction in sample_submission.csv's row order: one column, or a column per class."""
+    id_col = sample.columns[0]
+    if per_class(sample):
+        index = {str(label): i for i, label in enumerate(classes)}  # the sample names classes as text
+        columns = {column: prediction[:, index[column]] for column in sample.columns[1:]}
+        values = pd.DataFrame(columns, index=ids.to_numpy())
+    else:
+        values = pd.DataFrame({sample.columns[1]: prediction}, index=ids.to_numpy())
+    submission = values.reindex(sample[id_col].to_numpy())  # ids missing from the predictions become NaN
+    return submission.rename_axis(id_col).reset_index()
 
 
 def check_submission(
@@ -34,7 +47,7 @@ def check_submission(
         raise SubmissionError(
             f"columns are {list(submission.columns)}, sample_submission.csv has {list(sample.columns)}"
         )
-    id_col, target = sample.columns
+    id_col = sample.columns[0]
     if len(submission) != len(sample):
         raise SubmissionError(f"{len(submission)} rows, sample_submission.csv has {len(sample)}")
     differs = submission[id_col].to_numpy() != sample[id_col].to_numpy()
@@ -42,27 +55,29 @@ def check_submission(
         row = int(np.argmax(differs))
         ours, theirs = submission[id_col].tolist()[row], sample[id_col].tolist()[row]
         raise SubmissionError(f"row {row} has id {ours!r}, sample_submission.csv has {theirs!r}")
-    values = submission[target]
+    for column in sample.columns[1:]:
+        check_column(submission[column], sample[column], submission[id_col], labels, probabilities)
+
+
+def check_column(values: pd.Series, sample: pd.Series, ids: pd.Series, labels, probabilities: bool) -> None:
+    name = values.name
     if values.isna().any():
-        first = submission[id_col][values.isna()].tolist()[0]
-        raise SubmissionError(f"{values.isna().sum()} predictions are missing, the first for id {first!r}")
-    if pd.api.types.is_numeric_dtype(sample[target]) != pd.api.types.is_numeric_dtype(values):
         raise SubmissionError(
-            f"'{target}' holds {values.dtype} values, sample_submission.csv holds {sample[target].dtype}"
+            f"'{name}' misses {values.isna().sum()} predictions, the first for id {ids[values.isna()].tolist()[0]!r}"
         )
+    if pd.api.types.is_numeric_dtype(sample) != pd.api.types.is_numeric_dtype(values):
+        raise SubmissionError(f"'{name}' holds {values.dtype} values, sample_submission.csv holds {sample.dtype}")
     if pd.api.types.is_numeric_dtype(values) and not np.isfinite(values.to_numpy(dtype=float)).all():
-        raise SubmissionError(f"'{target}' holds infinite values")
+        raise SubmissionError(f"'{name}' holds infinite values")
     if probabilities:
         outside = ~values.between(0, 1)
         if outside.any():
             raise SubmissionError(
-                f"'{target}' holds {outside.sum()} values outside [0, 1] (e.g. {values[outside].tolist()[0]}):"
+                f"'{name}' holds {outside.sum()} values outside [0, 1] (e.g. {values[outside].tolist()[0]}):"
                 " the metric scores probabilities"
             )
     if labels is not None and not values.isin(labels).all():
-        raise SubmissionError(
-            f"'{target}' holds {values[~values.isin(labels)].tolist()[0]!r}, expected one of {labels}"
-        )
+        raise SubmissionError(f"'{name}' holds {values[~values.isin(labels)].tolist()[0]!r}, expected one of {labels}")
 
 
 def write_submission(

@@ -1,32 +1,40 @@
-"""Turns the target column into numbers a model trains on, and model outputs back into submission values."""
+"""The target: class labels <-> class indices for classification, log1p and scaling for regression."""
 
 import numpy as np
 import pandas as pd
 
 from .config import ProjectError
+from .metrics import Metric, get_metric, to_labels
 
 
 class LabelCodec:
-    """Binary labels such as "yes"/"no" or 0/1 <-> 0/1; the second class in sorted order is positive."""
+    """Class labels (numbers, text or True/False) <-> indices 0..N-1, in sorted order.
+
+    With two classes a model predicts the probability of the second one (index 1, the "positive" class);
+    with more, one probability per class.
+    """
 
     def __init__(self, classes: list):
-        self.classes = classes
+        self.classes = list(classes)
 
     @classmethod
-    def from_labels(cls, labels: pd.Series) -> "LabelCodec":
+    def from_labels(cls, labels: pd.Series, task: str) -> "LabelCodec":
         classes = sorted(labels.unique().tolist())
-        if len(classes) != 2:
+        if task == "binary-classification" and len(classes) != 2:
             raise ProjectError(
                 f"a binary task needs exactly 2 target values, train.csv has {len(classes)}:"
-                " check columns.target or choose tabular-regression"
+                " check columns.target, or choose multiclass-classification or tabular-regression"
             )
+        if len(classes) < 2:
+            raise ProjectError(f"train.csv holds a single class ({classes[0]!r}): there is nothing to learn")
         return cls(classes)
 
     def encode(self, labels: pd.Series) -> np.ndarray:
-        return (labels == self.classes[1]).to_numpy(dtype="float32")
+        index = {label: i for i, label in enumerate(self.classes)}
+        return labels.map(index).to_numpy(dtype="int64")
 
-    def decode(self, positive: np.ndarray) -> np.ndarray:
-        return np.where(positive.astype(bool), self.classes[1], self.classes[0])
+    def decode(self, indices: np.ndarray) -> np.ndarray:
+        return np.array(self.classes)[np.asarray(indices, dtype="int64")]
 
 
 class TargetScaler:
@@ -47,3 +55,31 @@ class TargetScaler:
     def inverse(self, z: np.ndarray) -> np.ndarray:
         y = z * self.std + self.mean
         return np.expm1(y) if self.log else y
+
+
+class Target:
+    """What is predicted: the metric that scores it, and for classes, the codec between labels and indices."""
+
+    def __init__(self, metric: Metric, codec: LabelCodec | None):
+        self.metric, self.codec = metric, codec
+
+    @classmethod
+    def from_train(cls, labels: pd.Series, config: dict) -> "Target":
+        if config["task"] == "tabular-regression":
+            return cls(get_metric(config["metric"]), None)
+        codec = LabelCodec.from_labels(labels, config["task"])
+        return cls(get_metric(config["metric"], len(codec.classes)), codec)
+
+    @property
+    def classes(self) -> list | None:
+        return self.codec.classes if self.codec else None
+
+    def encode(self, labels: pd.Series) -> np.ndarray:
+        """Class indices, or regression values as float32."""
+        return self.codec.encode(labels) if self.codec else labels.to_numpy(dtype="float32")
+
+    def decode(self, prediction: np.ndarray, threshold: float = 0.5) -> np.ndarray:
+        """What the submission holds: labels for label metrics, else the probabilities or values themselves."""
+        if self.metric.submits == "label":
+            return self.codec.decode(to_labels(prediction, threshold))
+        return prediction

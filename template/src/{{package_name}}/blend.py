@@ -1,0 +1,50 @@
+"""What to submit, chosen on out-of-fold predictions: the best model, or a blend weighted on them."""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .metrics import Metric, tune_threshold
+
+
+@dataclass
+class Choice:
+    name: str  # a model's name, or "blend"
+    weights: dict[str, float]  # model name -> weight; non-negative, summing to one
+    threshold: float  # the decision threshold for two classes and label metrics, tuned out of fold
+    score: float  # out of fold
+
+
+def blend(predictions: dict[str, np.ndarray], weights: dict[str, float]) -> np.ndarray:
+    return sum(weight * predictions[name] for name, weight in weights.items() if weight)
+
+
+def greedy_weights(metric: Metric, y: np.ndarray, oof: dict[str, np.ndarray], rounds: int = 40) -> dict[str, float]:
+    """Forward selection with replacement (Caruana et al., 2004): start from the best model and add, round by
+    round, whichever model improves the blend most out of fold; a model added k times weighs k / picks."""
+    sign = 1 if metric.greater_is_better else -1
+    picks = [max(oof, key=lambda name: sign * metric.score(y, oof[name]))]
+    total = oof[picks[0]].copy()
+    for _ in range(rounds - 1):
+        trial = {name: sign * metric.score(y, (total + oof[name]) / (len(picks) + 1)) for name in oof}
+        name = max(trial, key=trial.get)
+        if trial[name] <= sign * metric.score(y, total / len(picks)):
+            break  # no model improves the blend any more
+        picks.append(name)
+        total += oof[name]
+    return {name: picks.count(name) / len(picks) for name in oof}
+
+
+def choose(metric: Metric, y: np.ndarray, oof: dict[str, np.ndarray]) -> tuple[Choice, dict[str, Choice]]:
+    """Every model alone, and their blend, each with its own tuned threshold; the best of them is submitted."""
+    candidates = {name: {other: float(other == name) for other in oof} for name in oof}
+    weights = greedy_weights(metric, y, oof)
+    if sum(weight > 0 for weight in weights.values()) > 1:
+        candidates["blend"] = weights
+    choices = {}
+    for name, weights in candidates.items():
+        prediction = blend(oof, weights)
+        threshold = tune_threshold(metric, y, prediction)
+        choices[name] = Choice(name, weights, threshold, metric.score(y, prediction, threshold))
+    sign = 1 if metric.greater_is_better else -1
+    return max(choices.values(), key=lambda choice: sign * choice.score), choices

@@ -1,0 +1,18 @@
+"""The models this task trains, all on the same folds. train.py and predict.py use every task's models through
+the same small interface: a `name`, `fit(rows, y, fold_dir)` that saves the fold's model into fold_dir (and
+returns its Keras history, if any, for the learning curve), and `predict(rows, fold_dir)` that returns named
+predictions: values, the second class's probability, or one probability per class."""
+
+from .model import KerasNetwork
+from .preprocess import infer_roles
+from .reference import Reference
+
+
+def build_models(config: dict, data, setup, target) -> tuple[list, dict]:
+    """The network and the reference, and the facts about their inputs that cv.json reports."""
+    roles = infer_roles(data.train, data.test, config)
+    facts = {
+        "features": {"numeric": roles["numeric"], "categorical": roles["categorical"]},
+        "dropped_columns": {c: reason for c, reason in roles["dropped"].items() if c in data.train.columns},
+    }
+    return [KerasNetwork(config, roles, setup), Reference(config, roles)], facts
