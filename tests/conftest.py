@@ -47,6 +47,10 @@ def smoke_train(project: Path, sample_name: str = "sample_submission.csv", **dat
     """Synthetic data in project/data, `train --smoke`, and the written submission checked; returns outputs/smoke."""
     data = write_synthetic_data(project, project / "data", **data_options)
     (data / "sample_submission.csv").rename(data / sample_name)
+    config = yaml.safe_load((project / "config.yaml").read_text())
+    if config["model"].get("pretrained") is True:  # nothing here can download ImageNet weights
+        config["model"]["pretrained"] = False
+        (project / "config.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
     package = yaml.safe_load((project / ".copier-answers.yml").read_text())["package_name"]
     result = run_in(project, "-m", package, "train", "--smoke")
     assert result.returncode == 0, result.stderr[-4000:]

@@ -9,9 +9,13 @@ import yaml
 from conftest import REPO, render, smoke_train
 
 EXAMPLES = sorted((REPO / "examples").glob("*.yml"))
-# What the synthetic data copies of each competition beyond its answers: its labels, its sample file's name.
-LABELS = {"spaceship-titanic": (False, True)}  # Transported is True/False
-SAMPLE_NAMES = {"titanic": "gender_submission.csv"}
+# What the synthetic data copies of each competition beyond its answers: labels, file names, layouts.
+QUIRKS = {
+    "spaceship-titanic": {"labels": (False, True)},  # Transported is True/False
+    "titanic": {"sample_name": "gender_submission.csv"},
+    "digit-recognizer": {"layout": "pixels", "classes": tuple(range(10)), "rows": 60},
+    "tpu-getting-started": {"layout": "tfrecords", "classes": tuple(range(5))},
+}
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda path: path.stem)
@@ -26,12 +30,12 @@ def test_example_renders(tmp_path: Path, example: Path):
     assert config["hardware"]["target"] == answers["hardware"]
     recorded = yaml.safe_load((project / ".copier-answers.yml").read_text())
     assert {name: recorded[name] for name in answers} == answers
+    if answers.get("image_flips") is False:  # digits: no mirror images, in training or at test time
+        assert config["augment"]["flip"] == "none" and config["tta"] == []
 
-    quirks = {
-        "labels": LABELS.get(example.stem, (0, 1)),
-        "sample_name": SAMPLE_NAMES.get(example.stem, "sample_submission.csv"),
-    }
+    quirks = QUIRKS.get(example.stem, {})
     out = smoke_train(project, **quirks)
     written = pd.read_csv(out / "submission.csv", dtype=str)[answers["target"]]
-    if answers["metric"] in ("accuracy", "f1"):  # labels, written as the competition writes them
-        assert set(written) <= {str(label) for label in quirks["labels"]}
+    if answers["metric"] in ("accuracy", "f1", "macro_f1"):  # labels, written as the competition writes them
+        labels = quirks.get("labels") or quirks.get("classes") or (0, 1)
+        assert set(written) <= {str(label) for label in labels}

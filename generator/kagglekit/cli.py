@@ -18,9 +18,24 @@ class UsageError(Exception):
     """Bad input; printed as one line, exit code 2, nothing written."""
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse, with its errors in one line like every other refusal (it prints the usage block otherwise)."""
+
+    def error(self, message):
+        self.exit(2, f"kagglekit: error: {message} (see {self.prog} --help)\n")
+
+
+def yes_or_no(text: str) -> bool:
+    if text.lower() in ("true", "yes", "1"):
+        return True
+    if text.lower() in ("false", "no", "0"):
+        return False
+    raise argparse.ArgumentTypeError(f"'{text}' is not yes or no (true/false)")
+
+
 def add_question_flags(parser: argparse.ArgumentParser) -> None:
     """One flag per copier question (`id_column` -> `--id-column`); copier itself checks the values."""
-    types = {"int": int, "str": str}
+    types = {"int": int, "str": str, "bool": yes_or_no}
     for name, question in questions().items():
         choices = question.get("choices")
         shown = f" ({', '.join(choices)})" if choices else ""
@@ -34,9 +49,9 @@ def add_question_flags(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from .demo import DATASETS  # light: the demo's heavy imports happen inside its functions
+    from .demo import DATASETS, TASKS  # light: the demo's heavy imports happen inside its functions
 
-    parser = argparse.ArgumentParser(prog="kagglekit", description="Kaggle competition starter kits.")
+    parser = Parser(prog="kagglekit", description="Kaggle competition starter kits.")
     parser.add_argument("--version", action="version", version=f"kagglekit {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     new = commands.add_parser("new", help="render a new competition project into DEST")
@@ -52,9 +67,10 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--dataset",
         choices=list(DATASETS),
-        default="breast-cancer",
-        help="binary classification (auc) or regression (rmse) data bundled with scikit-learn",
+        help="data bundled with scikit-learn: breast-cancer (binary, auc), diabetes (regression, rmse), digits"
+        " (28x28 images, accuracy); default: the --task's, else breast-cancer",
     )
+    demo.add_argument("--task", choices=list(TASKS), help="the task to show, on its bundled data set")
     return parser
 
 
@@ -141,9 +157,9 @@ def main(argv=None) -> None:
         elif args.command == "update":
             update(args.dest)
         else:
-            from .demo import demo
+            from .demo import TASKS, demo
 
-            demo(args.dest, args.force, args.dataset)
+            demo(args.dest, args.force, args.dataset or TASKS.get(args.task, "breast-cancer"))
     except UsageError as error:
         print(f"kagglekit: error: {error}", file=sys.stderr)
         raise SystemExit(2) from None

@@ -12,7 +12,11 @@ from .cli import UsageError, render
 DATASETS = {
     "breast-cancer": ("load_breast_cancer", "diagnosis", {"task": "binary-classification", "metric": "auc"}),
     "diabetes": ("load_diabetes", "progression", {"task": "tabular-regression", "metric": "rmse"}),
+    # 28x28 PNGs made from scikit-learn's digits (see digits.py); mirrored digits are not digits
+    "digits": ("digit_images", "label", {"task": "image-classification", "metric": "accuracy", "image_flips": False}),
 }
+TASKS = {answers["task"]: name for name, (_, _, answers) in DATASETS.items()}  # each task's demo data set
+DIGIT_IMAGES = 2000
 
 
 def answers_for(dataset: str) -> dict:
@@ -21,19 +25,38 @@ def answers_for(dataset: str) -> dict:
 
 
 def write_competition(dataset: str, data_dir: Path) -> Path:
-    """train.csv, test.csv and sample_submission.csv as Kaggle ships them; the test labels go to solution.csv."""
+    """train.csv, test.csv and sample_submission.csv as Kaggle ships them (with train/ and test/ images for an
+    image set); the test labels go to solution.csv, beside data/."""
+    import pandas as pd
     import sklearn.datasets
     from sklearn.model_selection import train_test_split
 
     loader, target, answers = DATASETS[dataset]
-    frame = getattr(sklearn.datasets, loader)(as_frame=True).frame.rename(columns={"target": target})
-    frame.insert(0, "id", range(1, len(frame) + 1))
-    stratify = frame[target] if answers["task"] == "binary-classification" else None
+    if answers["task"] == "image-classification":
+        from .digits import digit_images
+
+        images, labels = digit_images(DIGIT_IMAGES)
+        frame = pd.DataFrame({"id": [f"{i:05d}" for i in range(len(labels))], target: labels})
+    else:
+        frame = getattr(sklearn.datasets, loader)(as_frame=True).frame.rename(columns={"target": target})
+        frame.insert(0, "id", range(1, len(frame) + 1))
+    stratify = frame[target] if answers["task"] != "tabular-regression" else None
     train, test = train_test_split(frame, test_size=0.25, stratify=stratify, random_state=0)
     data_dir.mkdir(parents=True, exist_ok=True)
-    train.to_csv(data_dir / "train.csv", index=False)
-    test.drop(columns=target).to_csv(data_dir / "test.csv", index=False)
-    test[["id"]].assign(**{target: 0.5}).to_csv(data_dir / "sample_submission.csv", index=False)
+    if answers["task"] == "image-classification":
+        from PIL import Image
+
+        for name, part in (("train", train), ("test", test)):
+            (data_dir / name).mkdir(exist_ok=True)
+            for i, identifier in zip(part.index, part["id"], strict=True):
+                Image.fromarray(images[i]).save(data_dir / name / f"{identifier}.png")
+        train.to_csv(data_dir / "train.csv", index=False)
+        test[["id"]].to_csv(data_dir / "test.csv", index=False)
+        test[["id"]].assign(**{target: 0}).to_csv(data_dir / "sample_submission.csv", index=False)
+    else:
+        train.to_csv(data_dir / "train.csv", index=False)
+        test.drop(columns=target).to_csv(data_dir / "test.csv", index=False)
+        test[["id"]].assign(**{target: 0.5}).to_csv(data_dir / "sample_submission.csv", index=False)
     solution = data_dir.parent / "solution.csv"  # what Kaggle keeps hidden; only the demo's last line reads it
     test[["id", target]].to_csv(solution, index=False)
     return solution
@@ -42,11 +65,12 @@ def write_competition(dataset: str, data_dir: Path) -> Path:
 def holdout_score(dataset: str, submission: Path, solution: Path) -> tuple[str, float]:
     """Score the submission on the held-out labels, as Kaggle's leaderboard would."""
     import pandas as pd
-    from sklearn.metrics import roc_auc_score, root_mean_squared_error
+    from sklearn.metrics import accuracy_score, roc_auc_score, root_mean_squared_error
 
     _, target, answers = DATASETS[dataset]
-    merged = pd.read_csv(solution).merge(pd.read_csv(submission), on="id", suffixes=("", "_predicted"))
-    score = {"auc": roc_auc_score, "rmse": root_mean_squared_error}[answers["metric"]]
+    solution, submission = (pd.read_csv(path, dtype={"id": str}) for path in (solution, submission))
+    merged = solution.merge(submission, on="id", suffixes=("", "_predicted"))
+    score = {"auc": roc_auc_score, "rmse": root_mean_squared_error, "accuracy": accuracy_score}[answers["metric"]]
     return answers["metric"], float(score(merged[target], merged[f"{target}_predicted"]))
 
 
@@ -60,6 +84,9 @@ def demo(dest: Path, force: bool, dataset: str = "breast-cancer") -> None:
         ) from None
     answers = answers_for(dataset)
     render(dest, answers, defaults=True, force=force)
+    if answers["task"] == "image-classification":  # nothing is downloaded: the small CNN, from scratch
+        config = dest / "config.yaml"
+        config.write_text(config.read_text().replace("  pretrained: true ", "  pretrained: false", 1))
     solution = write_competition(dataset, dest / "data")
     print(f"kagglekit demo: rendered {dest} and wrote {dataset} data in Kaggle's layout to {dest / 'data'}", flush=True)
     package = answers["competition"].replace("-", "_")

@@ -15,6 +15,6 @@ def template_root() -> Path:
 
 
 def questions() -> dict:
-    """copier.yml's questions, in order, without its _settings."""
+    """copier.yml's questions, in order, without its _settings and the values it computes (`when: false`)."""
     spec = yaml.safe_load((template_root() / "copier.yml").read_text())
-    return {name: question for name, question in spec.items() if not name.startswith("_")}
+    return {name: q for name, q in spec.items() if not name.startswith("_") and q.get("when") is not False}

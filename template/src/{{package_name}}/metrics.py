@@ -18,8 +18,11 @@ def to_labels(prediction: np.ndarray, threshold: float = 0.5) -> np.ndarray:
 
 
 def log_loss(y: np.ndarray, p: np.ndarray) -> float:
-    # All classes named, so a fold that lacks one is still scored against every column.
-    return metrics.log_loss(y, p, labels=np.arange(p.shape[1]) if p.ndim == 2 else [0, 1])
+    # All classes named, so a fold that lacks one is still scored against every column; rows renormalised,
+    # as Kaggle does, since float32 softmax sums miss 1 by a hair.
+    if p.ndim == 2:
+        return metrics.log_loss(y, p / p.sum(axis=1, keepdims=True), labels=np.arange(p.shape[1]))
+    return metrics.log_loss(y, p, labels=[0, 1])
 
 
 def auc(y: np.ndarray, p: np.ndarray) -> float:

@@ -69,11 +69,13 @@ def kernel_metadata(config: dict, username: str) -> dict:
         "enable_gpu": hardware == "gpu",
         "enable_tpu": hardware == "tpu",
         # No docker_image pin: a pinned image silently drops the TPU.
-        "enable_internet": False,  # code competitions refuse submissions from kernels with internet
-        "dataset_sources": [],
+        # Internet only to download ImageNet weights (model.pretrained: true); code competitions refuse
+        # submissions from kernels with internet, so there attach the weights and give their path instead.
+        "enable_internet": config["model"].get("pretrained") is True,
+        "dataset_sources": config["kaggle"].get("dataset_sources", []),
         "competition_sources": [config["competition"]],
         "kernel_sources": [],
-        "model_sources": [],
+        "model_sources": config["kaggle"].get("model_sources", []),
     } | ({"machine_shape": MACHINE_SHAPES[hardware]} if hardware in MACHINE_SHAPES else {})
 
 

@@ -13,9 +13,10 @@ from . import hardware
 from .blend import blend, choose
 from .cv import assign_folds
 from .data import load_data
+from .metrics import to_labels
 from .models import build_models
 from .predict import predict_test
-from .report import plot_learning_curve
+from .report import log_class_counts, plot_confusion_matrix, plot_learning_curve
 from .target import Target
 
 log = logging.getLogger(__name__)
@@ -33,10 +34,13 @@ def train(config: dict, data_dir: Path, output_dir: Path, smoke: bool = False) -
     rows = rows.reset_index(drop=True)
 
     target = Target.from_train(rows[columns["target"]], config)
+    if target.classes:
+        log_class_counts(rows[columns["target"]], "the training data")
     y = target.encode(rows[columns["target"]])
     folds = assign_folds(rows, y, config)
     setup = hardware.configure(config)
-    models, facts = build_models(config, data, setup, target)
+    output_dir.mkdir(parents=True, exist_ok=True)
+    models, facts = build_models(config, data, setup, target, report_dir=output_dir)
 
     import keras
 
@@ -59,6 +63,7 @@ def train(config: dict, data_dir: Path, output_dir: Path, smoke: bool = False) -
         log.info("fold %d of %d  %s  %s  (%.0f s left)", k, n_folds, target.metric.name, scores, left)
 
     chosen, choices = choose(target.metric, y, oof)
+    submitted = blend(oof, chosen.weights)
     report = {
         "metric": target.metric.name,
         "greater_is_better": target.metric.greater_is_better,
@@ -73,8 +78,12 @@ def train(config: dict, data_dir: Path, output_dir: Path, smoke: bool = False) -
         **facts,
         "hardware": setup.describe(),
     }
+    if target.classes:
+        predicted = to_labels(submitted, chosen.threshold)
+        matrix = output_dir / "confusion_matrix.png"
+        report["per_class_accuracy"] = plot_confusion_matrix(y, predicted, target.classes, matrix)
     (output_dir / "cv.json").write_text(json.dumps(report, indent=2))
-    write_oof(rows, folds, oof, blend(oof, chosen.weights), target.classes, config, output_dir)
+    write_oof(rows, folds, oof, submitted, target.classes, config, output_dir)
     log_scores(report)
     predict_test(config, data, output_dir, models)
     return report
