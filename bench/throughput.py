@@ -1,9 +1,10 @@
-"""Training-step throughput of a rendered tabular project for each hardware answer.
+"""Training-step throughput of a rendered project for each hardware answer: table rows/s, or images/s.
 
     python bench/throughput.py            # on this machine: CPU, and the GPU/TPU paths on simulated devices
     python bench/throughput.py --real     # on a machine with NVIDIA GPUs: the gpu path with and without
                                           # mixed precision, and GPU utilisation
-Each setting runs in its own process. Prints a table and writes bench/results/throughput.json.
+    python bench/throughput.py --task image-classification [--real]   # the image network instead
+Each setting runs in its own process. Prints a table and writes bench/results/throughput[-image][-real].json.
 """
 
 import argparse
@@ -29,16 +30,51 @@ REAL_GPU = {
     "gpu: MirroredStrategy, mixed_float16": ("gpu", "tensorflow", [], {}),
     "gpu: MirroredStrategy, float32": ("gpu", "tensorflow", ["--precision", "float32"], {}),
 }
+SMALL_CNN, B0 = ["--size", "28"], ["--backbone", "efficientnetb0", "--size", "224"]
+SIMULATED_IMAGES = {
+    "cpu, float32, small CNN 28 px": ("cpu", "tensorflow", SMALL_CNN, {}),
+    "cpu, float32, EfficientNetB0 224 px": ("cpu", "tensorflow", [*B0, "--images", "128", "--epochs", "1"], {}),
+    "gpu path: MirroredStrategy over 2 logical CPUs, small CNN": (
+        "gpu",
+        "tensorflow",
+        [*SMALL_CNN, "--split-cpu", "2"],
+        {},
+    ),
+    "tpu path: Keras/JAX, 1 host device, small CNN": ("tpu", "jax", SMALL_CNN, {}),
+    "tpu path: Keras/JAX over 8 host devices, small CNN": ("tpu", "jax", SMALL_CNN, EIGHT_HOST_DEVICES),
+}
+REAL_GPU_IMAGES = {
+    "gpu: EfficientNetB0 224 px, mixed_float16": ("gpu", "tensorflow", [*B0, "--images", "4096"], {}),
+    "gpu: EfficientNetB0 224 px, float32": (
+        "gpu",
+        "tensorflow",
+        [*B0, "--images", "4096", "--precision", "float32"],
+        {},
+    ),
+    "gpu: small CNN 28 px, mixed_float16": ("gpu", "tensorflow", [*SMALL_CNN, "--images", "32768"], {}),
+}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--real", action="store_true", help="measure real GPUs instead of simulated devices")
     parser.add_argument("--rows", type=int, default=20000)
+    parser.add_argument(
+        "--task", choices=["binary-classification", "image-classification"], default="binary-classification"
+    )
     args = parser.parse_args()
+    images = args.task == "image-classification"
+    settings = {
+        (False, False): SIMULATED,
+        (False, True): REAL_GPU,
+        (True, False): SIMULATED_IMAGES,
+        (True, True): REAL_GPU_IMAGES,
+    }
+    step = [str(HERE / "step_images.py")] if images else [str(HERE / "step_throughput.py")]
+    unit = "images_per_second" if images else "rows_per_second"
     results = {}
     with tempfile.TemporaryDirectory() as scratch:
-        for name, (hardware, backend, extra, env) in (REAL_GPU if args.real else SIMULATED).items():
+        for name, (hardware, backend, extra, env) in settings[images, args.real].items():
             project = Path(scratch) / name.replace(" ", "_").replace(":", "").replace(",", "").replace("/", "")
             subprocess.run(
                 [
@@ -51,15 +87,16 @@ def main() -> None:
                     "--competition",
                     "bench-tabular",
                     "--task",
-                    "binary-classification",
+                    args.task,
                     "--hardware",
                     hardware,
                 ],
                 check=True,
                 capture_output=True,
             )
+            size = [] if images else ["--rows", str(args.rows)]
             result = subprocess.run(
-                [sys.executable, str(HERE / "step_throughput.py"), str(project), "--rows", str(args.rows), *extra],
+                [sys.executable, *step, str(project), *size, *extra],
                 env={**os.environ, "PYTHONPATH": str(project / "src"), "KERAS_BACKEND": backend, **env},
                 capture_output=True,
                 text=True,
@@ -69,14 +106,13 @@ def main() -> None:
             r = results[name]
             utilisation = f", GPU busy {r['gpu_utilisation_percent']:.0f}%" if r["gpu_utilisation_percent"] else ""
             print(
-                f"{name:55s} {r['rows_per_second']:>10,.0f} rows/s  ({r['device']} x{r['replicas']}, "
+                f"{name:58s} {r[unit]:>10,.0f} {unit.split('_')[0]}/s  ({r['device']} x{r['replicas']}, "
                 f"{r['precision']}, global batch {r['global_batch']}{utilisation})",
                 flush=True,
             )
     (HERE / "results").mkdir(exist_ok=True)
-    (HERE / "results" / ("throughput-real.json" if args.real else "throughput.json")).write_text(
-        json.dumps(results, indent=2)
-    )
+    name = "throughput" + ("-image" if images else "") + ("-real" if args.real else "")
+    (HERE / "results" / f"{name}.json").write_text(json.dumps(results, indent=2))
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ def answers_for(dataset: str) -> dict:
     return {"competition": f"{dataset}-demo", "id_column": "id", "target": target, **answers}
 
 
-def write_competition(dataset: str, data_dir: Path) -> Path:
+def write_competition(dataset: str, data_dir: Path, images: int = DIGIT_IMAGES) -> Path:
     """train.csv, test.csv and sample_submission.csv as Kaggle ships them (with train/ and test/ images for an
     image set); the test labels go to solution.csv, beside data/."""
     import pandas as pd
@@ -35,7 +35,7 @@ def write_competition(dataset: str, data_dir: Path) -> Path:
     if answers["task"] == "image-classification":
         from .digits import digit_images
 
-        images, labels = digit_images(DIGIT_IMAGES)
+        pixels, labels = digit_images(images)
         frame = pd.DataFrame({"id": [f"{i:05d}" for i in range(len(labels))], target: labels})
     else:
         frame = getattr(sklearn.datasets, loader)(as_frame=True).frame.rename(columns={"target": target})
@@ -49,7 +49,7 @@ def write_competition(dataset: str, data_dir: Path) -> Path:
         for name, part in (("train", train), ("test", test)):
             (data_dir / name).mkdir(exist_ok=True)
             for i, identifier in zip(part.index, part["id"], strict=True):
-                Image.fromarray(images[i]).save(data_dir / name / f"{identifier}.png")
+                Image.fromarray(pixels[i]).save(data_dir / name / f"{identifier}.png")
         train.to_csv(data_dir / "train.csv", index=False)
         test[["id"]].to_csv(data_dir / "test.csv", index=False)
         test[["id"]].assign(**{target: 0}).to_csv(data_dir / "sample_submission.csv", index=False)

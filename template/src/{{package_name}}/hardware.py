@@ -3,6 +3,8 @@
 import contextlib
 import logging
 import os
+import sys
+import tempfile
 from dataclasses import dataclass
 
 log = logging.getLogger(__name__)
@@ -15,6 +17,45 @@ def select_backend(target: str) -> None:
     """
     os.environ.setdefault("KERAS_BACKEND", "jax" if target == "tpu" else "tensorflow")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep TensorFlow's C++ start-up chatter out of the log
+
+
+@contextlib.contextmanager
+def stderr_captured():
+    """Send file descriptor 2 (where C++ libraries write) to a temporary file; yields that file."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile(mode="w+") as sink:
+        os.dup2(sink.fileno(), 2)
+        try:
+            yield sink
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
+def start_quietly(verbose: bool, tensorflow: bool) -> None:
+    """Import Keras (and TensorFlow) and find the devices with their C++ start-up lines hidden: oneDNN notes,
+    "Could not find cuda drivers", "failed call to cuInit". They look like errors and are not; --verbose shows
+    them, and if the start fails they are printed after all."""
+    logging.getLogger("jax").setLevel(logging.WARNING)  # "Unable to initialize backend 'tpu'" on every CPU
+    with contextlib.nullcontext() if verbose else stderr_captured() as captured:
+        try:
+            import keras
+
+            if tensorflow or keras.backend.backend() == "tensorflow":
+                import tensorflow as tf
+
+                tf.config.list_logical_devices()  # device discovery prints the CUDA lines; do it now
+            if keras.backend.backend() == "jax":
+                import jax
+
+                jax.devices()
+        except BaseException:
+            if captured:
+                captured.seek(0)
+                sys.stderr.write(captured.read())
+            raise
 
 
 @dataclass
