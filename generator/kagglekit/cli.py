@@ -71,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
         " (28x28 images, accuracy); default: the --task's, else breast-cancer",
     )
     demo.add_argument("--task", choices=list(TASKS), help="the task to show, on its bundled data set")
+    demo.add_argument("--images", type=int, default=2000, help="digits: how many images to make (a quarter held out)")
     return parser
 
 
@@ -159,7 +160,7 @@ def main(argv=None) -> None:
         else:
             from .demo import TASKS, demo
 
-            demo(args.dest, args.force, args.dataset or TASKS.get(args.task, "breast-cancer"))
+            demo(args.dest, args.force, args.dataset or TASKS.get(args.task, "breast-cancer"), args.images)
     except UsageError as error:
         print(f"kagglekit: error: {error}", file=sys.stderr)
         raise SystemExit(2) from None

@@ -1,6 +1,7 @@
 """`kagglekit demo`: a real data set that ships with scikit-learn, laid out like a Kaggle competition,
 rendered, trained and submitted, with no network and no Kaggle account."""
 
+import importlib.util
 import os
 import subprocess
 import sys
@@ -74,20 +75,15 @@ def holdout_score(dataset: str, submission: Path, solution: Path) -> tuple[str, 
     return answers["metric"], float(score(merged[target], merged[f"{target}_predicted"]))
 
 
-def demo(dest: Path, force: bool, dataset: str = "breast-cancer") -> None:
-    try:
-        import keras  # noqa: F401
-        import sklearn  # noqa: F401
-    except ImportError:
-        raise UsageError(
-            "the demo trains models: install the training stack with pip install 'kagglekit[all]'"
-        ) from None
+def demo(dest: Path, force: bool, dataset: str = "breast-cancer", images: int = DIGIT_IMAGES) -> None:
+    if not all(importlib.util.find_spec(name) for name in ("keras", "sklearn")):  # found, not imported: quiet
+        raise UsageError("the demo trains models: install the training stack with pip install 'kagglekit[all]'")
     answers = answers_for(dataset)
     render(dest, answers, defaults=True, force=force)
     if answers["task"] == "image-classification":  # nothing is downloaded: the small CNN, from scratch
         config = dest / "config.yaml"
         config.write_text(config.read_text().replace("  pretrained: true ", "  pretrained: false", 1))
-    solution = write_competition(dataset, dest / "data")
+    solution = write_competition(dataset, dest / "data", images)
     print(f"kagglekit demo: rendered {dest} and wrote {dataset} data in Kaggle's layout to {dest / 'data'}", flush=True)
     package = answers["competition"].replace("-", "_")
     env = os.environ | {"PYTHONPATH": str((dest / "src").resolve())}
