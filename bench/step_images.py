@@ -7,31 +7,17 @@ Prints one JSON line. On a machine with NVIDIA GPUs it also samples their utilis
 """
 
 import argparse
-import json
-import shutil
-import threading
-import time
-from pathlib import Path
 
 import numpy as np
-from step_throughput import gpu_utilisation
+from step_throughput import parse_args, report
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("project", type=Path)
     parser.add_argument("--backbone", default="small_cnn")
     parser.add_argument("--size", type=int, default=28)
     parser.add_argument("--images", type=int, default=1024)
-    parser.add_argument("--epochs", type=int, default=2)
-    parser.add_argument("--precision", help="override config.yaml's precision for the device found")
-    parser.add_argument("--split-cpu", type=int, default=1, help="logical CPU devices (stands in for GPUs)")
-    args = parser.parse_args()
-    if args.split_cpu > 1:
-        import tensorflow as tf
-
-        cpu = tf.config.list_physical_devices("CPU")[0]
-        tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * args.split_cpu)
+    args = parse_args(parser, epochs=2)
 
     import tensorflow as tf
     import yaml
@@ -62,25 +48,13 @@ def main() -> None:
         network, _ = model_module.build_network(spec, 10, config)
         model_module.compile_network(network, setup.learning_rate, args.epochs + 1, len(batches), config)
         network.fit(batches, epochs=1, verbose=0)  # compile and warm up
-        samples, stop = [], threading.Event()
-        if shutil.which("nvidia-smi"):
-            threading.Thread(target=gpu_utilisation, args=(samples, stop), daemon=True).start()
-        start = time.perf_counter()
-        network.fit(batches, epochs=args.epochs, verbose=0)
-        seconds = time.perf_counter() - start
-        stop.set()
-    print(
-        json.dumps(
-            {
-                "device": setup.device,
-                "replicas": setup.replicas,
-                "precision": setup.precision,
-                "global_batch": setup.batch_size,
-                "images_per_second": len(batches) * setup.batch_size * args.epochs / seconds,
-                "gpu_utilisation_percent": sum(samples) / len(samples) if samples else None,
-            }
+        epochs = args.epochs
+        report(
+            lambda: network.fit(batches, epochs=epochs, verbose=0),
+            setup,
+            "images",
+            len(batches) * setup.batch_size * epochs,
         )
-    )
 
 
 if __name__ == "__main__":

@@ -27,20 +27,25 @@ def gpu_utilisation(samples: list, stop: threading.Event) -> None:
         samples.extend(float(v) for v in out.split())
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
+def parse_args(parser: argparse.ArgumentParser, epochs: int) -> argparse.Namespace:
+    """The arguments every step benchmark takes; splits the CPU into logical devices when asked (before TF starts)."""
     parser.add_argument("project", type=Path)
-    parser.add_argument("--rows", type=int, default=20000)
-    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--epochs", type=int, default=epochs)
     parser.add_argument("--precision", help="override config.yaml's precision for the device found")
     parser.add_argument("--split-cpu", type=int, default=1, help="logical CPU devices (stands in for GPUs)")
     args = parser.parse_args()
-
     if args.split_cpu > 1:
         import tensorflow as tf
 
         cpu = tf.config.list_physical_devices("CPU")[0]
         tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * args.split_cpu)
+    return args
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=20000)
+    args = parse_args(parser, epochs=3)
 
     sys.path.insert(0, str(args.project / "tests"))
     import yaml
@@ -73,11 +78,21 @@ def main() -> None:
     feed = batches.ShuffledFullBatches(x, y, setup.batch_size, seed=0, workers=setup.workers)
     model.fit(feed, epochs=1, verbose=0)  # compile and warm up
 
+    report(
+        lambda: model.fit(feed, epochs=args.epochs, verbose=0),
+        setup,
+        "rows",
+        len(feed) * setup.batch_size * args.epochs,
+    )
+
+
+def report(train, setup, unit: str, count: int) -> None:
+    """Time train() (a warmed-up model learning `count` rows or images), sampling GPU use; print one JSON line."""
     samples, stop = [], threading.Event()
     if shutil.which("nvidia-smi"):
         threading.Thread(target=gpu_utilisation, args=(samples, stop), daemon=True).start()
     start = time.perf_counter()
-    model.fit(feed, epochs=args.epochs, verbose=0)
+    train()
     seconds = time.perf_counter() - start
     stop.set()
     print(
@@ -87,7 +102,7 @@ def main() -> None:
                 "replicas": setup.replicas,
                 "precision": setup.precision,
                 "global_batch": setup.batch_size,
-                "rows_per_second": len(feed) * setup.batch_size * args.epochs / seconds,
+                f"{unit}_per_second": count / seconds,
                 "gpu_utilisation_percent": sum(samples) / len(samples) if samples else None,
             }
         )
