@@ -226,7 +226,7 @@ FAULTS = [
     ),
     Fault(
         "the kaggle package's SystemExit not caught",
-        SRC + "push.py",
+        SRC + "push.py.jinja",
         "except (Exception, SystemExit):",
         "except Exception:",
         ["tests/test_push.py::test_push_without_credentials_says_what_to_set"],
@@ -234,7 +234,7 @@ FAULTS = [
     ),
     Fault(
         "an error in Kaggle's push answer ignored",
-        SRC + "push.py",
+        SRC + "push.py.jinja",
         'if getattr(result, "error", None):',
         "if False:",
         ["tests/test_push.py::test_push_reports_the_error_in_kaggles_answer"],

@@ -1,4 +1,4 @@
-"""Render every tabular combination and run what it renders: its own tests and a smoke training."""
+"""Render every task's combinations and run what it renders: its own tests and a smoke training."""
 
 import json
 import re
@@ -15,6 +15,9 @@ COMBINATIONS = [
     ("image-classification", "cpu", "accuracy", []),
     ("image-classification", "gpu", "logloss", []),
     ("image-classification", "tpu", "macro_f1", ["--image-flips", "no"]),
+    ("nlp", "cpu", "f1", []),
+    ("nlp", "gpu", "logloss", []),
+    ("nlp", "tpu", "macro_f1", []),
     ("tabular-regression", "cpu", "rmse", []),
     ("tabular-regression", "gpu", "rmsle", []),
     ("tabular-regression", "tpu", "mae", ["--group-column", "household"]),

@@ -120,7 +120,7 @@ def log_scores(report: dict) -> None:
     log.info("CV %s (%s is better), %d folds, out of fold:", report["metric"], direction, report["folds"])
     for name, s in report["scores"].items():
         mark = "  <- submitted" if name == report["submission_model"] else ""
-        log.info("  %-10s %.5f  (folds %.5f ± %.5f)%s", name, s["oof"], s["mean"], s["std"], mark)
+        log.info("  %-12s %.5f  (folds %.5f ± %.5f)%s", name, s["oof"], s["mean"], s["std"], mark)
     if len([w for w in report["blend_weights"].values() if w]) > 1:
         weights = ", ".join(f"{name} {w:.2f}" for name, w in report["blend_weights"].items() if w)
         log.info("  blend weights, chosen out of fold: %s", weights)
