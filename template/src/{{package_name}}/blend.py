@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .metrics import Metric, tune_threshold
+from .metrics import Metric, get_metric, tune_threshold
 
 
 @dataclass
@@ -21,18 +21,22 @@ def blend(predictions: dict[str, np.ndarray], weights: dict[str, float]) -> np.n
 
 def greedy_weights(metric: Metric, y: np.ndarray, oof: dict[str, np.ndarray], rounds: int = 40) -> dict[str, float]:
     """Forward selection with replacement (Caruana et al., 2004): start from the best model and add, round by
-    round, whichever model improves the blend most out of fold; a model added k times weighs k / picks."""
-    sign = 1 if metric.greater_is_better else -1
-    picks = [max(oof, key=lambda name: sign * metric.score(y, oof[name]))]
+    round, whichever model helps the blend most out of fold (or hurts it least); the best blend seen wins, and
+    a model picked k times weighs k / picks. Label metrics (accuracy, f1, ...) move in steps, so the climb
+    follows the log loss of the probabilities instead; the threshold is tuned afterwards."""
+    climb = get_metric("logloss") if metric.submits == "label" else metric
+    sign = 1 if climb.greater_is_better else -1
+    picks = [max(oof, key=lambda name: sign * climb.score(y, oof[name]))]
     total = oof[picks[0]].copy()
+    best, best_picks = sign * climb.score(y, total), list(picks)
     for _ in range(rounds - 1):
-        trial = {name: sign * metric.score(y, (total + oof[name]) / (len(picks) + 1)) for name in oof}
+        trial = {name: sign * climb.score(y, (total + oof[name]) / (len(picks) + 1)) for name in oof}
         name = max(trial, key=trial.get)
-        if trial[name] <= sign * metric.score(y, total / len(picks)):
-            break  # no model improves the blend any more
         picks.append(name)
         total += oof[name]
-    return {name: picks.count(name) / len(picks) for name in oof}
+        if trial[name] > best:
+            best, best_picks = trial[name], list(picks)
+    return {name: best_picks.count(name) / len(best_picks) for name in oof}
 
 
 def choose(metric: Metric, y: np.ndarray, oof: dict[str, np.ndarray]) -> tuple[Choice, dict[str, Choice]]:
