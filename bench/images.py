@@ -21,17 +21,10 @@ from pathlib import Path
 
 import pandas as pd
 from kagglekit.demo import write_competition
+from projects import accuracy, held_out_alone, run
 
 RESULTS = Path(__file__).parent / "results"
-# Runs the project's command and reports the peak memory of its process (threads included) on stderr.
-MEASURED = """
-import resource, runpy, sys
-sys.argv = ["digits_bench", *sys.argv[1:]]
-try:
-    runpy.run_module("digits_bench", run_name="__main__")
-finally:
-    print("peak_rss_kb", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
-"""
+PACKAGE = "digits_bench"
 
 
 def project(folder: Path, images: int, settings: dict) -> Path:
@@ -65,43 +58,6 @@ def project(folder: Path, images: int, settings: dict) -> Path:
     return folder
 
 
-def run(folder: Path, *command: str) -> tuple[float, int, str]:
-    """Seconds, peak memory (MB) and log of `python -m digits_bench COMMAND` in the project."""
-    env = {**os.environ, "PYTHONPATH": str(folder / "src")}
-    start = time.perf_counter()
-    result = subprocess.run(
-        [sys.executable, "-c", MEASURED, *command], cwd=folder, env=env, capture_output=True, text=True
-    )
-    seconds = time.perf_counter() - start
-    if result.returncode:
-        raise SystemExit(result.stderr[-3000:])
-    peak = int(result.stderr.rsplit("peak_rss_kb ", 1)[1].split()[0]) // 1024
-    return seconds, peak, result.stderr
-
-
-def accuracy(folder: Path) -> float:
-    solution = pd.read_csv(folder / "solution.csv", dtype={"id": str})
-    submission = pd.read_csv(folder / "outputs" / "submission.csv", dtype={"id": str})
-    merged = solution.merge(submission, on="id", suffixes=("", "_predicted"))
-    return float((merged["label"] == merged["label_predicted"]).mean())
-
-
-def held_out_alone(folder: Path, model: str) -> float:
-    """Held-out accuracy of one model's fold ensemble: predict again with cv.json's weights on it alone."""
-    cv_path = folder / "outputs" / "cv.json"
-    cv = json.loads(cv_path.read_text())
-    saved = (folder / "outputs" / "submission.csv").read_bytes()
-    try:
-        cv_path.write_text(
-            json.dumps(cv | {"blend_weights": {name: float(name == model) for name in cv["blend_weights"]}})
-        )
-        run(folder, "predict")
-        return accuracy(folder)
-    finally:
-        cv_path.write_text(json.dumps(cv))
-        (folder / "outputs" / "submission.csv").write_bytes(saved)
-
-
 def svc_on_raw_pixels(folder: Path) -> tuple[float, float]:
     """scikit-learn's SVC (RBF kernel) on the raw 784 pixels: held-out accuracy and seconds."""
     import numpy as np
@@ -127,7 +83,7 @@ def main() -> None:
     results = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"}
     with tempfile.TemporaryDirectory() as scratch:
         folder = project(Path(scratch) / "first", args.images, {})
-        seconds, peak, log = run(folder, "train")
+        seconds, peak, log = run(folder, PACKAGE, "train")
         cv = json.loads((folder / "outputs" / "cv.json").read_text())
         results["first_submission"] = {
             "training_images": cv["rows"],
@@ -135,8 +91,8 @@ def main() -> None:
             "peak_rss_mb": peak,
             "cv_accuracy": {name: score["oof"] for name, score in cv["scores"].items()},
             "submitted": cv["submission_model"],
-            "held_out_accuracy": accuracy(folder),
-            "held_out_reference": held_out_alone(folder, "reference"),
+            "held_out_accuracy": accuracy(folder, "label"),
+            "held_out_reference": held_out_alone(folder, PACKAGE, "label", "reference"),
         }
         results["svc_raw_pixels"] = dict(zip(("held_out_accuracy", "seconds"), svc_on_raw_pixels(folder), strict=True))
         shutil.rmtree(folder)
@@ -145,7 +101,7 @@ def main() -> None:
         results["peak_rss_mb_by_images"] = {}
         for images in args.memory:
             folder = project(Path(scratch) / f"memory{images}", images, quick)
-            results["peak_rss_mb_by_images"][images] = run(folder, "train")[1]
+            results["peak_rss_mb_by_images"][images] = run(folder, PACKAGE, "train")[1]
             shutil.rmtree(folder)
 
     RESULTS.mkdir(exist_ok=True)

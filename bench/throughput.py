@@ -1,10 +1,12 @@
-"""Training-step throughput of a rendered project for each hardware answer: table rows/s, or images/s.
+"""Training-step throughput of a rendered project for each hardware answer: table rows/s, images/s or
+text sequences/s.
 
     python bench/throughput.py            # on this machine: CPU, and the GPU/TPU paths on simulated devices
     python bench/throughput.py --real     # on a machine with NVIDIA GPUs: the gpu path with and without
                                           # mixed precision, and GPU utilisation
     python bench/throughput.py --task image-classification [--real]   # the image network instead
-Each setting runs in its own process. Prints a table and writes bench/results/throughput[-image][-real].json.
+    python bench/throughput.py --task nlp [--real]   # the text networks: DistilBERT-shaped transformer, CNN
+Each setting runs in its own process. Prints a table and writes bench/results/throughput[-task][-real].json.
 """
 
 import argparse
@@ -54,27 +56,53 @@ REAL_GPU_IMAGES = {
     "gpu: small CNN 28 px, mixed_float16": ("gpu", "tensorflow", [*SMALL_CNN, "--images", "32768"], {}),
 }
 
+TINY, BASE = ["--size", "tiny", "--sequences", "256"], ["--size", "base", "--sequences", "64"]
+SIMULATED_TEXT = {
+    "cpu, float32, from-scratch CNN, 128 tokens": ("cpu", "tensorflow", ["--model", "cnn"], {}),
+    "cpu, float32, transformer tiny (2 layers, 128 wide)": ("cpu", "tensorflow", TINY, {}),
+    "cpu, float32, transformer DistilBERT-base shape": ("cpu", "tensorflow", BASE, {}),
+    "gpu path: MirroredStrategy over 2 logical CPUs, transformer tiny": (
+        "gpu",
+        "tensorflow",
+        [*TINY, "--split-cpu", "2"],
+        {},
+    ),
+    "tpu path: Keras/JAX over 8 host devices, transformer tiny": ("tpu", "jax", TINY, EIGHT_HOST_DEVICES),
+}
+REAL_GPU_TEXT = {
+    "gpu: DistilBERT-base shape, 128 tokens, mixed_float16": ("gpu", "tensorflow", ["--sequences", "4096"], {}),
+    "gpu: DistilBERT-base shape, 128 tokens, float32": (
+        "gpu",
+        "tensorflow",
+        ["--sequences", "4096", "--precision", "float32"],
+        {},
+    ),
+    "gpu: from-scratch CNN, 128 tokens, mixed_float16": (
+        "gpu",
+        "tensorflow",
+        ["--model", "cnn", "--sequences", "65536"],
+        {},
+    ),
+}
+# task: (settings without and with --real, the step script, what it counts)
+TASKS = {
+    "binary-classification": (SIMULATED, REAL_GPU, "step_throughput.py", "rows_per_second"),
+    "image-classification": (SIMULATED_IMAGES, REAL_GPU_IMAGES, "step_images.py", "images_per_second"),
+    "nlp": (SIMULATED_TEXT, REAL_GPU_TEXT, "step_text.py", "sequences_per_second"),
+}
+
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--real", action="store_true", help="measure real GPUs instead of simulated devices")
     parser.add_argument("--rows", type=int, default=20000)
-    parser.add_argument(
-        "--task", choices=["binary-classification", "image-classification"], default="binary-classification"
-    )
+    parser.add_argument("--task", choices=list(TASKS), default="binary-classification")
     args = parser.parse_args()
-    images = args.task == "image-classification"
-    settings = {
-        (False, False): SIMULATED,
-        (False, True): REAL_GPU,
-        (True, False): SIMULATED_IMAGES,
-        (True, True): REAL_GPU_IMAGES,
-    }
-    step = [str(HERE / "step_images.py")] if images else [str(HERE / "step_throughput.py")]
-    unit = "images_per_second" if images else "rows_per_second"
+    simulated, real, script, unit = TASKS[args.task]
+    step = [str(HERE / script)]
     results = {}
     with tempfile.TemporaryDirectory() as scratch:
-        for name, (hardware, backend, extra, env) in settings[images, args.real].items():
+        for name, (hardware, backend, extra, env) in (real if args.real else simulated).items():
             project = Path(scratch) / name.replace(" ", "_").replace(":", "").replace(",", "").replace("/", "")
             subprocess.run(
                 [
@@ -94,7 +122,7 @@ def main() -> None:
                 check=True,
                 capture_output=True,
             )
-            size = [] if images else ["--rows", str(args.rows)]
+            size = ["--rows", str(args.rows)] if args.task == "binary-classification" else []
             result = subprocess.run(
                 [sys.executable, *step, str(project), *size, *extra],
                 env={**os.environ, "PYTHONPATH": str(project / "src"), "KERAS_BACKEND": backend, **env},
@@ -111,7 +139,8 @@ def main() -> None:
                 flush=True,
             )
     (HERE / "results").mkdir(exist_ok=True)
-    name = "throughput" + ("-image" if images else "") + ("-real" if args.real else "")
+    suffix = {"binary-classification": "", "image-classification": "-image", "nlp": "-text"}[args.task]
+    name = "throughput" + suffix + ("-real" if args.real else "")
     (HERE / "results" / f"{name}.json").write_text(json.dumps(results, indent=2))
 
 

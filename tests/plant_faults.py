@@ -34,7 +34,9 @@ class Fault:
 
 
 TABULAR, IMAGE = SRC + "{% if tabular %}", SRC + "{% if image %}"  # task files: e.g. TABULAR + "model.py{% endif %}"
+NLP = SRC + "{% if nlp %}"
 IMAGES_3 = ["--task", "image-classification"]
+TEXT = ["--task", "nlp"]
 
 FAULTS = [
     Fault(
@@ -254,6 +256,50 @@ FAULTS = [
         "def test_batch_sizes_fit_the_devices_and_the_data():\n",
         "def test_batch_sizes_fit_the_devices_and_the_data():\n    pytest.skip('planted')\n",
         ["tests/test_render.py::test_rendered_project_passes_its_own_tests[binary-classification-cpu-auc]"],
+    ),
+    Fault(
+        "the text network's vocabulary learnt from every row, the validation fold's too",
+        NLP + "models.py{% endif %}",
+        "    columns = find_columns(data.train, data.test, config)\n",
+        "    columns = find_columns(data.train, data.test, config)\n"
+        "    import keras\n"
+        "    from .text import joined_texts\n"
+        "    everything = joined_texts(data.train, columns, config)\n"
+        "    keras.layers.TextVectorization.adapt = (lambda adapt: lambda self, texts: adapt(self, everything))(\n"
+        "        keras.layers.TextVectorization.adapt)\n",
+        ["tests/test_train.py::test_no_model_trains_or_learns_words_from_the_fold_it_is_scored_on"],
+        TEXT,
+    ),
+    Fault(
+        "TF-IDF reference fit on the whole training set",
+        NLP + "models.py{% endif %}",
+        "    source = preset_source(config)\n",
+        "    source = preset_source(config)\n"
+        "    fit, everything = TfidfReference.fit, data.train\n"
+        "    TfidfReference.fit = lambda self, rows, y, fold_dir: fit(\n"
+        "        self, everything, target.encode(everything[config['columns']['target']]), fold_dir)\n",
+        ["tests/test_train.py::test_shuffled_labels_leave_nothing_to_learn"],
+        TEXT,
+    ),
+    Fault(
+        "missing transformer weights replaced by random ones",
+        NLP + "transformer.py{% endif %}",
+        "        if not isinstance(error, OSError) and \"kagglehub\" not in type(error).__module__:\n"
+        "            raise\n",
+        "        if isinstance(error, OSError):\n"
+        "            return getattr(keras_hub.models, kind).from_preset(source, load_weights=False, **options)\n",
+        ["tests/test_transformer.py::test_weights_that_cannot_be_read_stop_the_run_with_how_to_attach_them"],
+        TEXT,
+    ),
+    Fault(
+        "the transformer's fine-tuned weights thrown away (the preset's head predicts)",
+        NLP + "transformer.py{% endif %}",
+        '        network.save(fold_dir / "transformer.keras")\n',
+        '        extras = x["extras"].shape[1] if "extras" in x else 0\n'
+        '        untrained = build_classifier(from_preset("Backbone", self.source), self.n_classes, extras, 0.1)\n'
+        '        untrained.save(fold_dir / "transformer.keras")\n',
+        ["tests/test_transformer.py::test_a_local_preset_is_fine_tuned_in_every_fold_and_predicts"],
+        TEXT,
     ),
     Fault(
         "the demo's models see one raw column",

@@ -1,0 +1,59 @@
+"""What the task benchmarks share: running a rendered project's command with its time and peak memory, and
+scoring its submission on the held-out labels (solution.csv), as Kaggle's leaderboard would."""
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+
+# Runs the project's command and reports the peak memory of its process (threads included) on stderr.
+MEASURED = """
+import resource, runpy, sys
+package = sys.argv.pop(1)
+sys.argv = [package, *sys.argv[1:]]
+try:
+    runpy.run_module(package, run_name="__main__")
+finally:
+    print("peak_rss_kb", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
+"""
+
+
+def run(folder: Path, package: str, *command: str) -> tuple[float, int, str]:
+    """Seconds, peak memory (MB) and log of `python -m PACKAGE COMMAND` in the project."""
+    env = {**os.environ, "PYTHONPATH": str(folder / "src")}
+    start = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-c", MEASURED, package, *command], cwd=folder, env=env, capture_output=True, text=True
+    )
+    seconds = time.perf_counter() - start
+    if result.returncode:
+        raise SystemExit(result.stderr[-3000:])
+    peak = int(result.stderr.rsplit("peak_rss_kb ", 1)[1].split()[0]) // 1024
+    return seconds, peak, result.stderr
+
+
+def accuracy(folder: Path, target: str) -> float:
+    solution = pd.read_csv(folder / "solution.csv", dtype={"id": str})
+    submission = pd.read_csv(folder / "outputs" / "submission.csv", dtype={"id": str})
+    merged = solution.merge(submission, on="id", suffixes=("", "_predicted"))
+    return float((merged[target].astype(str) == merged[f"{target}_predicted"].astype(str)).mean())
+
+
+def held_out_alone(folder: Path, package: str, target: str, model: str) -> float:
+    """Held-out accuracy of one model's fold ensemble: predict again with cv.json's weights on it alone (and
+    the threshold tuned for it alone)."""
+    cv_path = folder / "outputs" / "cv.json"
+    cv = json.loads(cv_path.read_text())
+    saved = (folder / "outputs" / "submission.csv").read_bytes()
+    try:
+        alone = {name: float(name == model) for name in cv["blend_weights"]}
+        cv_path.write_text(json.dumps(cv | {"blend_weights": alone, "threshold": cv["scores"][model]["threshold"]}))
+        run(folder, package, "predict")
+        return accuracy(folder, target)
+    finally:
+        cv_path.write_text(json.dumps(cv))
+        (folder / "outputs" / "submission.csv").write_bytes(saved)
