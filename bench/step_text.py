@@ -53,7 +53,7 @@ def main() -> None:
                 vocabulary_size=VOCABULARY, max_sequence_length=max(args.length, 512), **SHAPES[args.size]
             )
             network = transformer.build_classifier(backbone, 2, 0, 0.1)
-            x = {"token_ids": ids, "padding_mask": np.ones_like(ids, dtype=bool)}
+            x = {"token_ids": ids, "padding_mask": np.ones_like(ids)}
             optimizer = transformer.optimizer(config["transformer"], setup.learning_rate, 1000)
         else:
             config["model"]["scratch"] = args.model
