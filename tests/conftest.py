@@ -37,9 +37,11 @@ from {package}.submission import check_submission
 config = load_config("config.yaml")
 sample = load_data("data", config).sample_submission
 classes = json.load(open("outputs/smoke/cv.json"))["classes"]
-submits = get_metric(config["metric"]).submits
+metric = get_metric(config["metric"])
 submission = pd.read_csv("outputs/smoke/submission.csv", dtype={{config["columns"]["id"]: str}})
-check_submission(submission, sample, classes if submits == "label" else None, submits == "probability")
+labels = classes if metric.submits in ("label", "ranked") else None
+ranked = metric.top_k if metric.submits == "ranked" else 0
+check_submission(submission, sample, labels, metric.submits == "probability", ranked)
 """
 
 

@@ -19,6 +19,8 @@ BAD_ANSWERS = [
     (["--task", "image-classification", "--image-flips", "maybe"], "is not yes or no"),
     (["--metric", "rmsle"], "metric rmsle fits tabular-regression"),
     (["--metric", "map7"], "Invalid choice for 'metric'"),
+    (["--metric", "map@3"], "metric map@3 ranks the 3 likeliest of 3 or more classes"),
+    (["--task", "multiclass-classification", "--metric", "f1"], "multiclass-classification takes macro_f1"),
     (["--hardware", "tpu", "--framework", "pytorch"], "cannot run on tpu"),
     (["--framework", "pytorch"], "image-classification only"),
     (["--cv", "group"], "needs a group column"),

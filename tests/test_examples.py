@@ -15,6 +15,7 @@ QUIRKS = {
     "titanic": {"sample_name": "gender_submission.csv"},
     "digit-recognizer": {"layout": "pixels", "classes": tuple(range(10)), "rows": 60},
     "tpu-getting-started": {"layout": "tfrecords", "classes": tuple(range(5))},
+    "playground-series-s5e6": {"labels": ("10-26-26", "14-35-14", "17-17-17", "20-20", "28-28", "DAP", "Urea")},
 }
 
 
@@ -44,3 +45,6 @@ def test_example_renders(tmp_path: Path, example: Path):
     if answers["metric"] in ("accuracy", "f1", "macro_f1"):  # labels, written as the competition writes them
         labels = quirks.get("labels") or quirks.get("classes") or (0, 1)
         assert set(written) <= {str(label) for label in labels}
+    if answers["metric"] == "map@3":  # the three likeliest fertilizers, separated by spaces
+        labels = {str(label) for label in quirks["labels"]}
+        assert written.str.split().map(lambda guesses: len(set(guesses)) == 3 and set(guesses) <= labels).all()

@@ -25,6 +25,8 @@ COMBINATIONS = [
     ("binary-classification", "gpu", "logloss", ["--group-column", "household"]),
     ("binary-classification", "tpu", "accuracy", []),
     ("binary-classification", "cpu", "f1", ["--cv", "kfold", "--folds", "3"]),
+    ("multiclass-classification", "cpu", "map@3", []),
+    ("multiclass-classification", "tpu", "logloss", []),
 ]
 
 
@@ -83,6 +85,9 @@ def test_smoke_training_from_the_command_line(project):
         assert set(submission[target]) <= {0, 1}
     if metric == "rmsle":
         assert (submission[target] >= 0).all()
+    if metric == "map@3":  # the synthetic competition's four classes, three guesses a row
+        guesses = submission[target].str.split()
+        assert guesses.map(lambda row: len(set(row)) == 3 and set(row) <= {"low", "mid", "high", "top"}).all()
     if "household" in extra:  # grouped CV: no group in two folds
         folds = pd.read_csv(out / "folds.csv").merge(pd.read_csv(folder / "data" / "train.csv"), on="id")
         assert (folds.groupby("household")["fold"].nunique() == 1).all()

@@ -13,6 +13,9 @@ from .cli import UsageError, render
 DATASETS = {
     "breast-cancer": ("load_breast_cancer", "diagnosis", {"task": "binary-classification", "metric": "auc"}),
     "diabetes": ("load_diabetes", "progression", {"task": "tabular-regression", "metric": "rmse"}),
+    # 1,797 handwritten digits as 64 numbers (8x8 pen strokes counted): a table with 10 classes, scored as
+    # Playground competitions often are, by the three likeliest digits (MAP@3)
+    "pen-digits": ("load_digits", "digit", {"task": "multiclass-classification", "metric": "map@3"}),
     # 28x28 PNGs made from scikit-learn's digits (see digits.py); mirrored digits are not digits
     "digits": ("digit_images", "label", {"task": "image-classification", "metric": "accuracy", "image_flips": False}),
     # critics' one-sentence film reviews, fresh or rotten (see reviews.py)
@@ -67,7 +70,8 @@ def write_competition(dataset: str, data_dir: Path, images: int = DIGIT_IMAGES, 
     else:
         train.to_csv(data_dir / "train.csv", index=False)
         test.drop(columns=target).to_csv(data_dir / "test.csv", index=False)
-        placeholder = train[target].iloc[0] if answers["metric"] == "accuracy" else 0.5  # a label, or a probability
+        # a label, the three likeliest labels, or a probability
+        placeholder = {"accuracy": train[target].iloc[0], "map@3": "0 1 2"}.get(answers["metric"], 0.5)
         test[["id"]].assign(**{target: placeholder}).to_csv(data_dir / "sample_submission.csv", index=False)
     solution = data_dir.parent / "solution.csv"  # what Kaggle keeps hidden; only the demo's last line reads it
     test[["id", target]].to_csv(solution, index=False)
@@ -82,8 +86,16 @@ def holdout_score(dataset: str, submission: Path, solution: Path) -> tuple[str, 
     _, target, answers = DATASETS[dataset]
     solution, submission = (pd.read_csv(path, dtype={"id": str}) for path in (solution, submission))
     merged = solution.merge(submission, on="id", suffixes=("", "_predicted"))
-    score = {"auc": roc_auc_score, "rmse": root_mean_squared_error, "accuracy": accuracy_score}[answers["metric"]]
-    return answers["metric"], float(score(merged[target], merged[f"{target}_predicted"]))
+    scores = {"auc": roc_auc_score, "rmse": root_mean_squared_error, "accuracy": accuracy_score, "map@3": map_at_3}
+    return answers["metric"], float(scores[answers["metric"]](merged[target], merged[f"{target}_predicted"]))
+
+
+def map_at_3(truth, ranked) -> float:
+    """Mean average precision at 3 with one true label a row: 1, 1/2 or 1/3 by its rank in the guesses, else 0."""
+    total = 0.0
+    for label, guesses in zip(truth.astype(str), ranked.astype(str).str.split(), strict=True):
+        total += 1 / (guesses[:3].index(label) + 1) if label in guesses[:3] else 0.0
+    return total / len(truth)
 
 
 def demo(

@@ -22,9 +22,9 @@ def blend(predictions: dict[str, np.ndarray], weights: dict[str, float]) -> np.n
 def greedy_weights(metric: Metric, y: np.ndarray, oof: dict[str, np.ndarray], rounds: int = 40) -> dict[str, float]:
     """Forward selection with replacement (Caruana et al., 2004): start from the best model and add, round by
     round, whichever model helps the blend most out of fold (or hurts it least); the best blend seen wins, and
-    a model picked k times weighs k / picks. Label metrics (accuracy, f1, ...) move in steps, so the climb
-    follows the log loss of the probabilities instead; the threshold is tuned afterwards."""
-    climb = get_metric("logloss") if metric.submits == "label" else metric
+    a model picked k times weighs k / picks. Label and ranking metrics (accuracy, f1, MAP@3, ...) move in
+    steps, so the climb follows the log loss of the probabilities instead; the threshold is tuned afterwards."""
+    climb = get_metric("logloss") if metric.submits in ("label", "ranked") else metric
     sign = 1 if climb.greater_is_better else -1
     picks = [max(oof, key=lambda name: sign * climb.score(y, oof[name]))]
     total = oof[picks[0]].copy()

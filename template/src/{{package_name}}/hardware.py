@@ -1,6 +1,7 @@
 """Chooses where training runs (backend, devices, precision, batch size) and says so in one log line."""
 
 import contextlib
+import importlib.util
 import logging
 import os
 import sys
@@ -10,13 +11,24 @@ from dataclasses import dataclass
 log = logging.getLogger(__name__)
 
 
-def select_backend(target: str) -> None:
-    """Set the Keras backend; must run before `import keras`.
+def select_backend(hardware: dict) -> str:
+    """Set the Keras backend from config.yaml's hardware section; must run before `import keras`.
 
-    Kaggle's TPU image ships JAX and tensorflow-cpu, not a TPU TensorFlow, so TPU projects run on JAX.
+    Kaggle's TPU image ships JAX and tensorflow-cpu, not a TPU TensorFlow, so TPU projects run on JAX. GPUs
+    run on TensorFlow (MirroredStrategy spreads a batch over Kaggle's two T4s). On a CPU, the cpu section's
+    backend runs where it is installed (Kaggle's CPU image has JAX), else TensorFlow. KERAS_BACKEND, when
+    set, wins.
     """
-    os.environ.setdefault("KERAS_BACKEND", "jax" if target == "tpu" else "tensorflow")
+    backend = {"tpu": "jax", "gpu": "tensorflow"}.get(hardware["target"], hardware["cpu"].get("backend", "tensorflow"))
+    if backend == "jax" and importlib.util.find_spec("jax") is None:
+        backend = "tensorflow"
+    os.environ.setdefault("KERAS_BACKEND", backend)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep TensorFlow's C++ start-up chatter out of the log
+    # OpenMP threads (LightGBM's, scikit-learn's) sleep while they wait for each other instead of spinning: a
+    # spinning thread stalls the rest when anything else shares the cores (measured: 100x slower trees on 2 busy
+    # cores), and a sleeping one costs little when nothing does.
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    return os.environ["KERAS_BACKEND"]
 
 
 @contextlib.contextmanager
@@ -43,7 +55,8 @@ def start_quietly(verbose: bool, tensorflow: bool) -> None:
         try:
             import keras
 
-            if tensorflow or keras.backend.backend() == "tensorflow":
+            # Keras seeds TensorFlow too wherever it is installed (keras.utils.set_random_seed), JAX backend or not.
+            if tensorflow or importlib.util.find_spec("tensorflow"):
                 import tensorflow as tf
 
                 tf.config.list_logical_devices()  # device discovery prints the CUDA lines; do it now

@@ -31,13 +31,27 @@ def auc(y: np.ndarray, p: np.ndarray) -> float:
     return metrics.roc_auc_score(y, p)
 
 
+def top_classes(prediction: np.ndarray, k: int) -> np.ndarray:
+    """The k most probable classes of each row, likeliest first."""
+    return np.argsort(-prediction, axis=1, kind="stable")[:, :k]
+
+
+def mean_average_precision(y: np.ndarray, p: np.ndarray, k: int) -> float:
+    """MAP@k with one true class per row: 1 if it is ranked first, 1/2 if second, ... 0 if not in the top k."""
+    hits = top_classes(p, k) == np.asarray(y)[:, None]
+    return float((hits / np.arange(1, k + 1)).sum(axis=1).mean())
+
+
 @dataclass(frozen=True)
 class Metric:
     name: str
     function: Callable
     greater_is_better: bool
-    submits: str  # "value", "probability" (of the second class, or one per class) or "label"
-    classes: str = "any"  # "two" when the metric only scores two classes
+    # "value", "probability" (of the second class, or one per class), "label", or "ranked": the top_k likeliest
+    # labels, separated by spaces
+    submits: str
+    classes: str = "any"  # "two" when the metric only scores two classes, "three+" when it needs 3 or more
+    top_k: int = 1
 
     def score(self, y_true: np.ndarray, prediction: np.ndarray, threshold: float = 0.5) -> float:
         """Score values, probabilities (n,) of the second class, or probabilities (n, classes)."""
@@ -56,6 +70,7 @@ METRICS = {
     "f1": Metric("f1", metrics.f1_score, True, "label", classes="two"),  # the second class's F1
     "macro_f1": Metric("macro_f1", partial(metrics.f1_score, average="macro"), True, "label"),
     "qwk": Metric("qwk", partial(metrics.cohen_kappa_score, weights="quadratic"), True, "label"),
+    "map@3": Metric("map@3", partial(mean_average_precision, k=3), True, "ranked", classes="three+", top_k=3),
 }
 
 
@@ -65,6 +80,8 @@ def get_metric(name: str, n_classes: int | None = None) -> Metric:
     metric = METRICS[name]
     if metric.classes == "two" and n_classes is not None and n_classes != 2:
         raise ProjectError(f"metric {name} scores two classes, train.csv has {n_classes}: use macro_f1 in config.yaml")
+    if metric.classes == "three+" and n_classes is not None and n_classes < 3:
+        raise ProjectError(f"metric {name} ranks 3 or more classes, train.csv has {n_classes}: use auc or logloss")
     return metric
 
 

@@ -47,8 +47,9 @@ def predict_test(config: dict, data: CompetitionData, output_dir: Path, models: 
         submission,
         data.sample_submission,
         output_dir / "submission.csv",
-        labels=classes if target.metric.submits == "label" else None,
+        labels=classes if target.metric.submits in ("label", "ranked") else None,
         probabilities=target.metric.submits == "probability",
+        ranked=target.metric.top_k if target.metric.submits == "ranked" else 0,
     )
     used = " + ".join(f"{weight:.2f} {name}" for name, weight in weights.items())
     log.info("wrote %s (%d rows) from %s, averaged over %d folds", path, len(submission), used, cv["folds"])

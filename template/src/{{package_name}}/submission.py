@@ -37,11 +37,16 @@ def build_submission(sample: pd.DataFrame, ids: pd.Series, prediction: np.ndarra
 
 
 def check_submission(
-    submission: pd.DataFrame, sample: pd.DataFrame, labels: list | None = None, probabilities: bool = False
+    submission: pd.DataFrame,
+    sample: pd.DataFrame,
+    labels: list | None = None,
+    probabilities: bool = False,
+    ranked: int = 0,
 ) -> None:
     """Raise SubmissionError naming the first way the submission differs from what Kaggle expects.
 
-    labels: the values a label column may hold; probabilities: values must lie in [0, 1].
+    labels: the values a label column may hold; probabilities: values must lie in [0, 1]; ranked: each value
+    is that many different labels separated by spaces (MAP@3's "cat dog bird").
     """
     if list(submission.columns) != list(sample.columns):
         raise SubmissionError(
@@ -56,10 +61,12 @@ def check_submission(
         ours, theirs = submission[id_col].tolist()[row], sample[id_col].tolist()[row]
         raise SubmissionError(f"row {row} has id {ours!r}, sample_submission.csv has {theirs!r}")
     for column in sample.columns[1:]:
-        check_column(submission[column], sample[column], submission[id_col], labels, probabilities)
+        check_column(submission[column], sample[column], submission[id_col], labels, probabilities, ranked)
 
 
-def check_column(values: pd.Series, sample: pd.Series, ids: pd.Series, labels, probabilities: bool) -> None:
+def check_column(
+    values: pd.Series, sample: pd.Series, ids: pd.Series, labels, probabilities: bool, ranked: int = 0
+) -> None:
     name = values.name
     if values.isna().any():
         raise SubmissionError(
@@ -76,7 +83,15 @@ def check_column(values: pd.Series, sample: pd.Series, ids: pd.Series, labels, p
                 f"'{name}' holds {outside.sum()} values outside [0, 1] (e.g. {values[outside].tolist()[0]}):"
                 " the metric scores probabilities"
             )
-    if labels is not None and not values.isin(labels).all():
+    if ranked:
+        known = {str(label) for label in labels}
+        wrong = values.astype(str).str.split().map(lambda w: not (len(w) == len(set(w)) == ranked and set(w) <= known))
+        if wrong.any():
+            raise SubmissionError(
+                f"'{name}' holds {values[wrong].tolist()[0]!r}: expected {ranked} different labels separated by"
+                f" spaces, from {sorted(known)}"
+            )
+    elif labels is not None and not values.isin(labels).all():
         raise SubmissionError(f"'{name}' holds {values[~values.isin(labels)].tolist()[0]!r}, expected one of {labels}")
 
 
@@ -86,9 +101,10 @@ def write_submission(
     path: Path,
     labels: list | None = None,
     probabilities: bool = False,
+    ranked: int = 0,
 ) -> Path:
     """Check, then write atomically: a crash never leaves a half-written submission.csv behind."""
-    check_submission(submission, sample, labels, probabilities)
+    check_submission(submission, sample, labels, probabilities, ranked)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 
 from .config import ProjectError
-from .metrics import Metric, get_metric, to_labels
+from .metrics import Metric, get_metric, to_labels, top_classes
 
 
 class LabelCodec:
@@ -79,7 +79,11 @@ class Target:
         return self.codec.encode(labels) if self.codec else labels.to_numpy(dtype="float32")
 
     def decode(self, prediction: np.ndarray, threshold: float = 0.5) -> np.ndarray:
-        """What the submission holds: labels for label metrics, else the probabilities or values themselves."""
+        """What the submission holds: labels for label metrics, the likeliest labels joined by spaces for ranked
+        ones (MAP@3), else the probabilities or values themselves."""
         if self.metric.submits == "label":
             return self.codec.decode(to_labels(prediction, threshold))
+        if self.metric.submits == "ranked":
+            ranked = self.codec.decode(top_classes(prediction, self.metric.top_k).ravel()).reshape(len(prediction), -1)
+            return np.array([" ".join(str(label) for label in row) for row in ranked], dtype=object)
         return prediction
