@@ -1,0 +1,235 @@
+"""The project's side of Kaggle, through the kaggle package: credentials, download, status, output and submit.
+
+Every call to Kaggle goes through `calling`, which turns the package's exceptions (and its habit of answering
+a failure instead of raising one) into a one-line ProjectError that says what to do.
+"""
+
+import contextlib
+import io
+import json
+import logging
+import os
+import shutil
+import stat
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+
+from .config import ProjectError
+from .submission import check_submission
+
+log = logging.getLogger(__name__)
+
+
+def credentials_file() -> Path | None:
+    """kaggle.json where the kaggle package looks for it: KAGGLE_CONFIG_DIR, ~/.kaggle, ~/.config/kaggle."""
+    folders = [os.environ.get("KAGGLE_CONFIG_DIR"), Path.home() / ".kaggle", Path.home() / ".config" / "kaggle"]
+    for folder in filter(None, folders):
+        if (Path(folder) / "kaggle.json").is_file():
+            return Path(folder) / "kaggle.json"
+    return None
+
+
+def warn_if_readable_by_others(path: Path | None) -> None:
+    if path and os.name == "posix" and path.stat().st_mode & (stat.S_IRGRP | stat.S_IROTH):
+        log.warning("%s is readable by other users of this machine: run  chmod 600 %s", path, path)
+
+
+def kaggle_api():
+    """An authenticated KaggleApi, or one line that says which credentials to set.
+
+    `import kaggle` authenticates on import and, without credentials, prints a page of help and raises
+    SystemExit rather than an exception; both are caught here and replaced by that one line.
+    """
+    warn_if_readable_by_others(credentials_file())
+    printed = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
+            from kaggle.api.kaggle_api_extended import KaggleApi
+
+            api = KaggleApi()
+            api.authenticate()
+    except ImportError:
+        raise ProjectError("the kaggle package is missing: pip install kaggle") from None
+    except (Exception, SystemExit):
+        raise ProjectError(
+            "no Kaggle credentials found: set KAGGLE_API_TOKEN (or KAGGLE_USERNAME and KAGGLE_KEY), or put"
+            " kaggle.json in ~/.kaggle/; get them at https://www.kaggle.com/settings/api"
+        ) from None
+    return api
+
+
+def one_line(error) -> str:
+    return " ".join(str(error).split())
+
+
+@contextlib.contextmanager
+def calling(what: str, config: dict):
+    """Run one request to Kaggle; a failure becomes one line naming `what` failed and what to do."""
+    import requests  # installed with kaggle
+
+    competition = config["competition"]
+    try:
+        yield
+    except ProjectError:
+        raise
+    except requests.ConnectionError as error:  # no network, a proxy down
+        raise ProjectError(f"could not reach Kaggle ({type(error).__name__}): check the network, then retry") from None
+    except requests.HTTPError as error:
+        code = error.response.status_code if error.response is not None else None
+        hints = {
+            401: "Kaggle refused the credentials: make a new token at https://www.kaggle.com/settings/api",
+            403: f"Kaggle said no (403): accept the competition's rules at"
+            f" https://www.kaggle.com/competitions/{competition}/rules, and check kaggle.username in config.yaml",
+            404: f"Kaggle found no such competition or kernel (404): check competition ({competition}) and"
+            " kaggle.kernel_slug in config.yaml",
+            429: "Kaggle asks to slow down (429): wait a minute and retry",
+        }
+        raise ProjectError(hints.get(code, f"{what} failed: {one_line(error)}")) from None
+    except Exception as error:  # bad metadata, a refused request: one line, not a traceback
+        raise ProjectError(f"{what} failed: {one_line(error)}") from None
+
+
+def kernel_ref(config: dict) -> str:
+    from .push import kaggle_username
+
+    username = kaggle_username(config)
+    if username is None:
+        raise ProjectError("no Kaggle username: set kaggle.username in config.yaml or put kaggle.json in ~/.kaggle/")
+    return f"{username}/{config['kaggle']['kernel_slug']}"
+
+
+def download(config: dict, data_dir: Path, force: bool = False) -> Path:
+    """The competition's files, unzipped into data_dir. They are extracted beside it and moved in only when
+    complete, so an interrupted download never leaves half a data folder."""
+    data_dir = Path(data_dir)
+    if data_dir.is_dir() and any(data_dir.iterdir()) and not force:
+        raise ProjectError(f"{data_dir}/ already holds files: pass --force to replace them with a fresh download")
+    api = kaggle_api()
+    data_dir.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=data_dir.parent, prefix=f".{data_dir.name}.") as temp:
+        archive_dir, extracted = Path(temp) / "archive", Path(temp) / "files"
+        with calling("the download", config), contextlib.redirect_stdout(io.StringIO()):
+            api.competition_download_files(config["competition"], path=str(archive_dir), quiet=True)
+        archives = list(archive_dir.glob("*.zip"))
+        for archive in archives:
+            try:
+                with zipfile.ZipFile(archive) as zipped:
+                    zipped.extractall(extracted)
+            except zipfile.BadZipFile:
+                raise ProjectError(f"{archive.name} is not a complete zip archive: download again") from None
+        if not archives:  # a single file, served as it is
+            shutil.copytree(archive_dir, extracted)
+        old = Path(temp) / "old"
+        if data_dir.exists():
+            data_dir.rename(old)  # the old files go only once the new ones are complete
+        extracted.rename(data_dir)
+    names = sorted(path.name for path in data_dir.iterdir())
+    log.info("downloaded %s into %s/: %s", config["competition"], data_dir, ", ".join(names))
+    return data_dir
+
+
+def pushed_version(config: dict, kernel_dir: Path) -> tuple[str, int | None]:
+    """The kernel the last push made and its version (kaggle/pushed.json), else the kernel config.yaml names."""
+    pushed = Path(kernel_dir) / "pushed.json"
+    if pushed.is_file():
+        answer = json.loads(pushed.read_text())
+        return answer["kernel"], answer.get("version")
+    return kernel_ref(config), None
+
+
+def status(config: dict, kernel_dir: Path, wait: bool = False) -> str:
+    """The kernel's status; with wait, poll with backoff until it ends or kaggle.wait_minutes pass."""
+    from kagglesdk.kernels.types.kernels_enums import KernelWorkerStatus
+
+    api = kaggle_api()
+    kernel, _ = pushed_version(config, kernel_dir)
+    running = {KernelWorkerStatus.QUEUED, KernelWorkerStatus.RUNNING, KernelWorkerStatus.NEW_SCRIPT}
+    deadline = time.monotonic() + 60 * config["kaggle"]["wait_minutes"]
+    pause = config["kaggle"]["poll_seconds"]
+    while True:
+        with calling("the status request", config):
+            answer = api.kernels_status(kernel)
+        state = getattr(answer, "status", None)
+        name = state.name.lower() if state is not None else "unknown"
+        log.info("%s: %s", kernel, name)
+        if not wait or state not in running:
+            break
+        if time.monotonic() + pause > deadline:  # also ends a loop whose answers never carry a status
+            raise ProjectError(
+                f"{kernel} is still {name} after {config['kaggle']['wait_minutes']} minutes: run status --wait"
+                " again later, or raise kaggle.wait_minutes in config.yaml"
+            )
+        time.sleep(pause)
+        pause = min(2 * pause, 60)  # back off: a kernel runs for minutes to hours
+    if state == KernelWorkerStatus.ERROR:
+        message = one_line(getattr(answer, "failure_message", "") or "no message")
+        raise ProjectError(f"the kernel {kernel} failed: {message}; `output` fetches its log")
+    return name
+
+
+def output(config: dict, kernel_dir: Path, destination: Path) -> list[Path]:
+    """The pushed kernel's output files (submission.csv, cv.json, ...) and its log, into destination."""
+    api = kaggle_api()
+    kernel, _ = pushed_version(config, kernel_dir)
+    destination = Path(destination)
+    with calling("fetching the kernel's output", config), contextlib.redirect_stdout(io.StringIO()):
+        files, _ = api.kernels_output(kernel, str(destination), force=True, quiet=True)
+    if not files:
+        raise ProjectError(f"{kernel} has no output yet: `status --wait` until it is complete, then retry")
+    log.info("fetched %d files from %s into %s/: %s", len(files), kernel, destination,
+             ", ".join(sorted(Path(name).name for name in files)))
+    return [Path(name) for name in files]
+
+
+def submit(config: dict, kernel_dir: Path, file: Path, data_dir: Path, message: str, wait: bool = False) -> None:
+    """Check the file against sample_submission.csv, then submit it (file competitions) or the pushed kernel's
+    version that wrote it (code competitions, kaggle.competition_kind: code)."""
+    file, sample_path = Path(file), Path(data_dir) / "sample_submission.csv"
+    if not file.is_file():
+        raise ProjectError(f"{file} not found: run train first, or pass --file")
+    if not sample_path.is_file():
+        raise ProjectError(f"{sample_path} not found: run download first, or pass --data-dir")
+    check_submission(pd.read_csv(file), pd.read_csv(sample_path))
+    api = kaggle_api()
+    competition = config["competition"]
+    if config["kaggle"]["competition_kind"] == "code":
+        kernel, version = pushed_version(config, kernel_dir)
+        if version is None:
+            raise ProjectError("a code competition scores a pushed kernel: run push, wait for it, then submit")
+        with calling("the submission", config):
+            answer = api.competition_submit_code(file.name, message, competition, kernel, version, quiet=True)
+        log.info("submitted %s version %s (its %s) to %s", kernel, version, file.name, competition)
+    else:
+        with calling("the submission", config), contextlib.redirect_stdout(io.StringIO()) as printed:
+            answer = api.competition_submit(str(file), message, competition, quiet=True)
+        if answer.message == api.COMPETITION_SUBMIT_UPLOAD_FAILED_MESSAGE:  # answered, not raised
+            detail = one_line(printed.getvalue()) or "the upload did not complete"
+            raise ProjectError(f"the submission's upload failed ({detail}): check the network, then submit again")
+        log.info("submitted %s to %s: %s", file, competition, one_line(answer.message or "accepted"))
+    ref = getattr(answer, "ref", None)
+    if wait and ref:
+        wait_for_score(api, config, ref)
+
+
+def wait_for_score(api, config: dict, ref: int) -> None:
+    from kagglesdk.competitions.types.submission_status import SubmissionStatus
+
+    deadline = time.monotonic() + 60 * config["kaggle"]["wait_minutes"]
+    pause = config["kaggle"]["poll_seconds"]
+    while True:
+        with calling("the submission status request", config):
+            submission = api.get_submission(ref)
+        if submission.status == SubmissionStatus.COMPLETE:
+            log.info("scored: public %s, private %s", submission.public_score or "hidden",
+                     submission.private_score or "hidden")
+            return
+        if submission.status == SubmissionStatus.ERROR:
+            raise ProjectError(f"Kaggle could not score the submission: {one_line(submission.error_description)}")
+        if time.monotonic() + pause > deadline:
+            raise ProjectError(f"submission {ref} is still pending after {config['kaggle']['wait_minutes']} minutes")
+        time.sleep(pause)
+        pause = min(2 * pause, 60)
