@@ -61,6 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("--force", action="store_true", help="render into a folder that is not empty")
     update = commands.add_parser("update", help="pull template changes into a project made earlier")
     update.add_argument("dest", type=Path, nargs="?", default=Path("."))
+    doctor = commands.add_parser("doctor", help="check that this machine can run a project made by kagglekit")
+    doctor.add_argument("dest", type=Path, nargs="?", default=Path("."))
     demo = commands.add_parser("demo", help="render, train and submit on a bundled data set (no network)")
     demo.add_argument("dest", type=Path, nargs="?", default=Path("kagglekit-demo"))
     demo.add_argument("--force", action="store_true", help="reuse DEST even if it is not empty")
@@ -151,6 +153,20 @@ def update(dest: Path) -> None:
         raise UsageError(f"update failed: {error}") from None
 
 
+def doctor(dest: Path) -> int:
+    """The project's own checks (`python -m <package> doctor`): its code knows its config, data and devices."""
+    import os
+    import subprocess
+
+    answers_file = dest / ".copier-answers.yml"
+    if not answers_file.is_file():
+        raise UsageError(f"{dest} has no .copier-answers.yml: run doctor in a project made by kagglekit")
+    package = yaml.safe_load(answers_file.read_text())["package_name"]
+    source = str((dest / "src").resolve())  # importable even before `pip install -e .`, which doctor checks
+    env = os.environ | {"PYTHONPATH": os.pathsep.join(filter(None, [source, os.environ.get("PYTHONPATH")]))}
+    return subprocess.run([sys.executable, "-m", package, "doctor"], cwd=dest, env=env, check=False).returncode
+
+
 def main(argv=None) -> None:
     args = build_parser().parse_args(argv)
     try:
@@ -159,6 +175,8 @@ def main(argv=None) -> None:
             render(args.dest, answers, args.defaults, args.force)
         elif args.command == "update":
             update(args.dest)
+        elif args.command == "doctor":
+            raise SystemExit(doctor(args.dest))
         else:
             from .demo import TASKS, demo
 

@@ -1,0 +1,156 @@
+"""`doctor`: can this machine run the project as config.yaml says? One line per check, and what to do when it
+fails. Changes nothing in the project (the push dry run writes into a temporary folder)."""
+
+import importlib
+import importlib.metadata
+import logging
+import os
+import re
+import shutil
+import stat
+import sys
+import tempfile
+from pathlib import Path
+
+from .config import ProjectError
+from .kaggle_api import credentials_file
+from .paths import default_data_dir, on_kaggle
+
+PROJECT = __package__
+
+
+def check_python(config: dict) -> str:
+    # This file needs 3.10 or newer to run at all, so reaching here is the check.
+    kaggle = config["kaggle"]["offline"]["python"]
+    return f"{sys.version.split()[0]} ({sys.executable}); Kaggle's kernels run {kaggle}"
+
+
+def check_packages(config: dict) -> str:
+    """Every dependency in the project's pyproject.toml installed, at a version it accepts."""
+    try:
+        requirements = importlib.metadata.requires(PROJECT) or []
+    except importlib.metadata.PackageNotFoundError:
+        raise ProjectError("the project is not installed in this Python: pip install -e . in its folder") from None
+    found, problems = [], []
+    for requirement in requirements:
+        if "extra ==" in requirement:  # the dev tools
+            continue
+        name, wanted = re.match(r"([A-Za-z0-9_.\-]+)\s*(.*)", requirement.split(";")[0]).groups()
+        try:
+            version = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            problems.append(f"{name} missing")
+            continue
+        if not satisfies(version, wanted):
+            problems.append(f"{name} {version} (needs {wanted})")
+        found.append(f"{name} {version}")
+    if problems:
+        raise ProjectError(f"{', '.join(problems)}: run  pip install -e .  in the project folder")
+    return ", ".join(found)
+
+
+def satisfies(version: str, wanted: str) -> bool:
+    try:
+        from packaging.specifiers import SpecifierSet  # installed with Keras and pip's neighbours
+    except ImportError:
+        return True  # presence is all that can be checked without it
+    return not wanted.strip() or SpecifierSet(wanted.strip()).contains(version, prereleases=True)
+
+
+def check_backend(config: dict) -> str:
+    from .hardware import select_backend
+
+    backend = select_backend(config["hardware"])
+    version = importlib.import_module(backend).__version__
+    return f"Keras runs on {backend} {version} for hardware.target {config['hardware']['target']}"
+
+
+def check_accelerator(config: dict) -> str:
+    """The devices the target needs: a failure on Kaggle, a note elsewhere (train falls back to the CPU)."""
+    target = config["hardware"]["target"]
+    if target == "cpu":
+        return "cpu: no accelerator needed"
+    from .hardware import stderr_captured
+
+    with stderr_captured():  # TensorFlow's and XLA's C++ start-up lines
+        if target == "gpu":
+            import tensorflow as tf
+
+            count = len(tf.config.list_physical_devices("GPU"))
+        else:
+            import jax
+
+            count = sum(device.platform == "tpu" for device in jax.devices())
+    if count:
+        return f"{count} {target.upper()} device(s) visible"
+    if on_kaggle():
+        raise ProjectError(f"no {target.upper()} visible: pick it in the kernel's settings (push asks for it)")
+    return f"no {target.upper()} here: train would use the cpu settings; the pushed kernel asks Kaggle for it"
+
+
+def check_credentials(config: dict) -> str:
+    """Where the kaggle package will find credentials; never the credentials themselves."""
+    if os.environ.get("KAGGLE_API_TOKEN"):
+        return "KAGGLE_API_TOKEN is set"
+    if os.environ.get("KAGGLE_USERNAME") and os.environ.get("KAGGLE_KEY"):
+        return "KAGGLE_USERNAME and KAGGLE_KEY are set"
+    path = credentials_file()
+    if path is None:
+        raise ProjectError(
+            "no Kaggle credentials: set KAGGLE_API_TOKEN (or KAGGLE_USERNAME and KAGGLE_KEY), or put kaggle.json in"
+            " ~/.kaggle/; get them at https://www.kaggle.com/settings/api"
+        )
+    if os.name == "posix" and path.stat().st_mode & (stat.S_IRGRP | stat.S_IROTH):
+        raise ProjectError(f"{path} is readable by other users: run  chmod 600 {path}")
+    return f"{path}"
+
+
+def check_data(config: dict, data_dir: Path) -> str:
+    from .data import load_data
+
+    if not Path(data_dir).is_dir():
+        raise ProjectError(f"{data_dir}/ does not exist: run  python -m {PROJECT} download")
+    data = load_data(data_dir, config)
+    return f"{data_dir}/: {len(data.train)} training rows, {len(data.test)} test rows"
+
+
+def check_push(config: dict, config_path: Path) -> str:
+    from .push import push
+
+    quiet = logging.getLogger(push.__module__)
+    level = quiet.level
+    quiet.setLevel(logging.ERROR)  # its notes name the temporary folder
+    with tempfile.TemporaryDirectory() as folder:
+        copy = Path(folder) / "config.yaml"
+        shutil.copy(config_path, copy)
+        try:
+            kernel_dir = push(config, copy, dry_run=True)
+        finally:
+            quiet.setLevel(level)
+        compile((kernel_dir / "kernel.py").read_text(), "kernel.py", "exec")  # the bundle is valid Python
+        size = (kernel_dir / "kernel.py").stat().st_size
+    return f"kernel.py ({size // 1024} KiB) and kernel-metadata.json build"
+
+
+def doctor(config: dict, config_path: Path, data_dir: Path | None) -> bool:
+    """Run every check, print one line each; True when all pass."""
+    checks = {
+        "python": lambda: check_python(config),
+        "packages": lambda: check_packages(config),
+        "backend": lambda: check_backend(config),
+        "accelerator": lambda: check_accelerator(config),
+        "credentials": lambda: check_credentials(config),
+        "config.yaml": lambda: f"{config_path} loads",
+        "data": lambda: check_data(config, data_dir or default_data_dir(config["competition"])),
+        "push": lambda: check_push(config, config_path),
+    }
+    passed = True
+    for name, check in checks.items():
+        try:
+            line = f"ok    {name:<12} {check()}"
+        except ProjectError as error:
+            line, passed = f"FAIL  {name:<12} {error}", False
+        except Exception as error:  # a broken install: say what broke, and carry on with the other checks
+            line, passed = f"FAIL  {name:<12} {type(error).__name__}: {' '.join(str(error).split())}", False
+        print(line, flush=True)
+    return passed
