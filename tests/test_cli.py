@@ -4,7 +4,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import render
+from conftest import render, write_synthetic_data
 from kagglekit.cli import main as kagglekit
 
 BAD_ANSWERS = [
@@ -78,3 +78,25 @@ def test_rendering_imports_no_deep_learning_framework(tmp_path):
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "p" / "config.yaml").is_file()
+
+
+def test_doctor_runs_the_projects_checks_and_fails_until_the_data_is_there(tmp_path, capfd, monkeypatch):
+    monkeypatch.setenv("KAGGLE_USERNAME", "someone")
+    monkeypatch.setenv("KAGGLE_KEY", "not-a-real-key")
+    project = render(tmp_path / "p", "--task", "binary-classification", "--metric", "auc")
+    capfd.readouterr()
+    with pytest.raises(SystemExit) as exit:
+        kagglekit(["doctor", str(project)])
+    printed = capfd.readouterr().out
+    assert exit.value.code == 1
+    assert "FAIL  data" in printed and "ok    credentials" in printed and "not-a-real-key" not in printed
+    write_synthetic_data(project, project / "data")
+    with pytest.raises(SystemExit) as exit:
+        kagglekit(["doctor", str(project)])
+    assert "ok    data" in capfd.readouterr().out
+
+
+def test_doctor_outside_a_project_says_where_to_run_it(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exit:
+        kagglekit(["doctor", str(tmp_path)])
+    assert exit.value.code == 2 and "run doctor in a project made by kagglekit" in capsys.readouterr().err
