@@ -286,7 +286,7 @@ FAULTS = [
         "the key written into kaggle/pushed.json",
         SRC + "push.py.jinja",
         '    pushed = {"kernel": metadata["id"], "version": answer.version_number, "url": answer.url}',
-        '    pushed = {"kernel": metadata["id"], "version": answer.version_number, "url": answer.url, "key": os.environ.get("KAGGLE_KEY")}',
+        '    pushed = {"kernel": metadata["id"], "version": answer.version_number, "url": answer.url, "key": __import__("os").environ.get("KAGGLE_KEY")}',
         ["tests/test_kaggle_round_trip.py::test_no_credential_reaches_a_file_or_the_log"],
         BINARY_AUC,
     ),

@@ -93,12 +93,23 @@ def calling(what: str, config: dict):
         raise ProjectError(f"{what} failed: {one_line(error)}") from None
 
 
-def kernel_ref(config: dict) -> str:
-    from .push import kaggle_username
+def kaggle_username(config: dict, api=None) -> str | None:
+    """config.yaml's, else KAGGLE_USERNAME, else kaggle.json's, else the one Kaggle named for the API token."""
+    if config["kaggle"]["username"]:
+        return config["kaggle"]["username"]
+    if os.environ.get("KAGGLE_USERNAME"):
+        return os.environ["KAGGLE_USERNAME"]
+    credentials = credentials_file()
+    if credentials and json.loads(credentials.read_text()).get("username"):
+        return json.loads(credentials.read_text())["username"]
+    return api.config_values.get(api.CONFIG_NAME_USER) if api is not None else None
 
-    username = kaggle_username(config)
+
+def kernel_ref(config: dict, api) -> str:
+    """owner/slug of the project's kernel."""
+    username = kaggle_username(config, api)
     if username is None:
-        raise ProjectError("no Kaggle username: set kaggle.username in config.yaml or put kaggle.json in ~/.kaggle/")
+        raise ProjectError("no Kaggle username: set kaggle.username in config.yaml")
     return f"{username}/{config['kaggle']['kernel_slug']}"
 
 
@@ -125,20 +136,25 @@ def download(config: dict, data_dir: Path, force: bool = False) -> Path:
             shutil.copytree(archive_dir, extracted)
         old = Path(temp) / "old"
         if data_dir.exists():
-            data_dir.rename(old)  # the old files go only once the new ones are complete
-        extracted.rename(data_dir)
+            data_dir.rename(old)  # the old files go only once the new ones are in place
+        try:
+            extracted.rename(data_dir)
+        except OSError:
+            if old.exists():
+                old.rename(data_dir)
+            raise
     names = sorted(path.name for path in data_dir.iterdir())
     log.info("downloaded %s into %s/: %s", config["competition"], data_dir, ", ".join(names))
     return data_dir
 
 
-def pushed_version(config: dict, kernel_dir: Path) -> tuple[str, int | None]:
+def pushed_version(config: dict, kernel_dir: Path, api) -> tuple[str, int | None]:
     """The kernel the last push made and its version (kaggle/pushed.json), else the kernel config.yaml names."""
     pushed = Path(kernel_dir) / "pushed.json"
     if pushed.is_file():
         answer = json.loads(pushed.read_text())
         return answer["kernel"], answer.get("version")
-    return kernel_ref(config), None
+    return kernel_ref(config, api), None
 
 
 def status(config: dict, kernel_dir: Path, wait: bool = False) -> str:
@@ -146,7 +162,7 @@ def status(config: dict, kernel_dir: Path, wait: bool = False) -> str:
     from kagglesdk.kernels.types.kernels_enums import KernelWorkerStatus
 
     api = kaggle_api()
-    kernel, _ = pushed_version(config, kernel_dir)
+    kernel, _ = pushed_version(config, kernel_dir, api)
     running = {KernelWorkerStatus.QUEUED, KernelWorkerStatus.RUNNING, KernelWorkerStatus.NEW_SCRIPT}
     deadline = time.monotonic() + 60 * config["kaggle"]["wait_minutes"]
     pause = config["kaggle"]["poll_seconds"]
@@ -174,7 +190,7 @@ def status(config: dict, kernel_dir: Path, wait: bool = False) -> str:
 def output(config: dict, kernel_dir: Path, destination: Path) -> list[Path]:
     """The pushed kernel's output files (submission.csv, cv.json, ...) and its log, into destination."""
     api = kaggle_api()
-    kernel, _ = pushed_version(config, kernel_dir)
+    kernel, _ = pushed_version(config, kernel_dir, api)
     destination = Path(destination)
     with calling("fetching the kernel's output", config), contextlib.redirect_stdout(io.StringIO()):
         files, _ = api.kernels_output(kernel, str(destination), force=True, quiet=True)
@@ -197,7 +213,7 @@ def submit(config: dict, kernel_dir: Path, file: Path, data_dir: Path, message: 
     api = kaggle_api()
     competition = config["competition"]
     if config["kaggle"]["competition_kind"] == "code":
-        kernel, version = pushed_version(config, kernel_dir)
+        kernel, version = pushed_version(config, kernel_dir, api)
         if version is None:
             raise ProjectError("a code competition scores a pushed kernel: run push, wait for it, then submit")
         with calling("the submission", config):

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from .config import ProjectError
-from .kaggle_api import calling, kaggle_api, one_line
+from .kaggle_api import calling, one_line
 
 log = logging.getLogger(__name__)
 
@@ -62,11 +62,10 @@ def build(config: dict, folder: Path, username: str) -> Path:
     return folder
 
 
-def upload(config: dict, folder: Path) -> None:
+def upload(config: dict, folder: Path, api) -> None:
     """The folder as a new private Kaggle dataset, or a new version of it."""
     import requests
 
-    api = kaggle_api()
     ref = json.loads((Path(folder) / "dataset-metadata.json").read_text())["id"]
     with calling("the dataset upload", config), contextlib.redirect_stdout(io.StringIO()):
         try:
