@@ -164,7 +164,10 @@ def doctor(dest: Path) -> int:
     package = yaml.safe_load(answers_file.read_text())["package_name"]
     source = str((dest / "src").resolve())  # importable even before `pip install -e .`, which doctor checks
     env = os.environ | {"PYTHONPATH": os.pathsep.join(filter(None, [source, os.environ.get("PYTHONPATH")]))}
-    return subprocess.run([sys.executable, "-m", package, "doctor"], cwd=dest, env=env, check=False).returncode
+    # The Python the project runs in: its own .venv where it has one, else this one.
+    venv = dest / ".venv" / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+    python = str(venv) if venv.is_file() else sys.executable
+    return subprocess.run([python, "-m", package, "doctor"], cwd=dest, env=env, check=False).returncode
 
 
 def main(argv=None) -> None:

@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 from .config import ProjectError
-from .kaggle_api import credentials_file
+from .kaggle_api import NO_CREDENTIALS, credential_source, credentials_file
 from .paths import default_data_dir, on_kaggle
 
 PROJECT = __package__
@@ -90,19 +90,13 @@ def check_accelerator(config: dict) -> str:
 
 def check_credentials(config: dict) -> str:
     """Where the kaggle package will find credentials; never the credentials themselves."""
-    if os.environ.get("KAGGLE_API_TOKEN"):
-        return "KAGGLE_API_TOKEN is set"
-    if os.environ.get("KAGGLE_USERNAME") and os.environ.get("KAGGLE_KEY"):
-        return "KAGGLE_USERNAME and KAGGLE_KEY are set"
+    source = credential_source()
+    if source is None:
+        raise ProjectError(NO_CREDENTIALS)
     path = credentials_file()
-    if path is None:
-        raise ProjectError(
-            "no Kaggle credentials: set KAGGLE_API_TOKEN (or KAGGLE_USERNAME and KAGGLE_KEY), or put kaggle.json in"
-            " ~/.kaggle/; get them at https://www.kaggle.com/settings/api"
-        )
-    if os.name == "posix" and path.stat().st_mode & (stat.S_IRGRP | stat.S_IROTH):
+    if path and os.name == "posix" and path.stat().st_mode & (stat.S_IRGRP | stat.S_IROTH):
         raise ProjectError(f"{path} is readable by other users: run  chmod 600 {path}")
-    return f"{path}"
+    return source
 
 
 def check_data(config: dict, data_dir: Path) -> str:

@@ -16,21 +16,39 @@ import time
 import zipfile
 from pathlib import Path
 
-import pandas as pd
-
 from .config import ProjectError
-from .submission import check_submission
 
 log = logging.getLogger(__name__)
 
 
 def credentials_file() -> Path | None:
-    """kaggle.json where the kaggle package looks for it: KAGGLE_CONFIG_DIR, ~/.kaggle, ~/.config/kaggle."""
-    folders = [os.environ.get("KAGGLE_CONFIG_DIR"), Path.home() / ".kaggle", Path.home() / ".config" / "kaggle"]
-    for folder in filter(None, folders):
-        if (Path(folder) / "kaggle.json").is_file():
-            return Path(folder) / "kaggle.json"
-    return None
+    """kaggle.json where the kaggle package looks: KAGGLE_CONFIG_DIR when set, else ~/.kaggle, else
+    $XDG_CONFIG_HOME/kaggle (~/.config/kaggle)."""
+    if os.environ.get("KAGGLE_CONFIG_DIR"):
+        folders = [Path(os.environ["KAGGLE_CONFIG_DIR"])]
+    else:
+        xdg = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+        folders = [Path.home() / ".kaggle", xdg / "kaggle"]
+    return next((folder / "kaggle.json" for folder in folders if (folder / "kaggle.json").is_file()), None)
+
+
+def credential_source() -> str | None:
+    """Which credentials the kaggle package will use, in its own order; never their value."""
+    if os.environ.get("KAGGLE_API_TOKEN"):
+        return "KAGGLE_API_TOKEN"
+    for name in ("access_token", "access_token.txt", "credentials.json"):  # `kaggle auth login` writes the last
+        if (Path.home() / ".kaggle" / name).is_file():
+            return str(Path.home() / ".kaggle" / name)
+    if os.environ.get("KAGGLE_USERNAME") and os.environ.get("KAGGLE_KEY"):
+        return "KAGGLE_USERNAME and KAGGLE_KEY"
+    path = credentials_file()
+    return str(path) if path else None
+
+
+NO_CREDENTIALS = (
+    "no Kaggle credentials found: set KAGGLE_API_TOKEN (or KAGGLE_USERNAME and KAGGLE_KEY), or put your token in"
+    " ~/.kaggle/access_token (or kaggle.json in ~/.kaggle/); get one at https://www.kaggle.com/settings/api"
+)
 
 
 def warn_if_readable_by_others(path: Path | None) -> None:
@@ -47,6 +65,10 @@ def kaggle_api():
     warn_if_readable_by_others(credentials_file())
     printed = io.StringIO()
     try:
+        import requests  # installed with kaggle
+    except ImportError:
+        raise ProjectError("the kaggle package is missing: pip install kaggle") from None
+    try:
         with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
             from kaggle.api.kaggle_api_extended import KaggleApi
 
@@ -54,10 +76,14 @@ def kaggle_api():
             api.authenticate()
     except ImportError:
         raise ProjectError("the kaggle package is missing: pip install kaggle") from None
-    except (Exception, SystemExit):
+    except SystemExit:  # what the package does when it finds no credentials
+        raise ProjectError(NO_CREDENTIALS) from None
+    except requests.ConnectionError as error:  # an API token is checked with Kaggle when signing in
+        raise ProjectError(f"could not reach Kaggle ({type(error).__name__}): check the network, then retry") from None
+    except Exception as error:
         raise ProjectError(
-            "no Kaggle credentials found: set KAGGLE_API_TOKEN (or KAGGLE_USERNAME and KAGGLE_KEY), or put"
-            " kaggle.json in ~/.kaggle/; get them at https://www.kaggle.com/settings/api"
+            f"signing in to Kaggle failed ({one_line(error)}): check your credentials, or make new ones at"
+            " https://www.kaggle.com/settings/api"
         ) from None
     return api
 
@@ -90,6 +116,11 @@ def calling(what: str, config: dict):
         }
         raise ProjectError(hints.get(code, f"{what} failed: {one_line(error)}")) from None
     except Exception as error:  # bad metadata, a refused request: one line, not a traceback
+        if "Permission 'kernels.get'" in str(error):  # what the package makes of a 403 on a kernel
+            raise ProjectError(
+                "Kaggle shows no such kernel to you: check kaggle.username and kaggle.kernel_slug in config.yaml,"
+                " and push first"
+            ) from None
         raise ProjectError(f"{what} failed: {one_line(error)}") from None
 
 
@@ -100,8 +131,13 @@ def kaggle_username(config: dict, api=None) -> str | None:
     if os.environ.get("KAGGLE_USERNAME"):
         return os.environ["KAGGLE_USERNAME"]
     credentials = credentials_file()
-    if credentials and json.loads(credentials.read_text()).get("username"):
-        return json.loads(credentials.read_text())["username"]
+    if credentials:
+        try:
+            username = json.loads(credentials.read_text()).get("username")
+        except (ValueError, AttributeError):
+            raise ProjectError(f"{credentials} is not valid kaggle.json: download a new one from Kaggle") from None
+        if username:
+            return username
     return api.config_values.get(api.CONFIG_NAME_USER) if api is not None else None
 
 
@@ -117,6 +153,8 @@ def download(config: dict, data_dir: Path, force: bool = False) -> Path:
     """The competition's files, unzipped into data_dir. They are extracted beside it and moved in only when
     complete, so an interrupted download never leaves half a data folder."""
     data_dir = Path(data_dir)
+    if data_dir.is_symlink():  # replacing it would replace the link, not the folder it points to
+        raise ProjectError(f"{data_dir} is a link: pass --data-dir {data_dir.resolve()} to download into its target")
     if data_dir.is_dir() and any(data_dir.iterdir()) and not force:
         raise ProjectError(f"{data_dir}/ already holds files: pass --force to replace them with a fresh download")
     api = kaggle_api()
@@ -135,14 +173,17 @@ def download(config: dict, data_dir: Path, force: bool = False) -> Path:
         if not archives:  # a single file, served as it is
             shutil.copytree(archive_dir, extracted)
         old = Path(temp) / "old"
-        if data_dir.exists():
-            data_dir.rename(old)  # the old files go only once the new ones are in place
         try:
+            if data_dir.exists():
+                data_dir.rename(old)  # the old files go only once the new ones are in place
             extracted.rename(data_dir)
-        except OSError:
-            if old.exists():
-                old.rename(data_dir)
-            raise
+        except OSError as error:
+            if old.exists() and not data_dir.exists():
+                old.rename(data_dir)  # the old data back where it was
+            raise ProjectError(
+                f"could not replace {data_dir} ({error.strerror}): the old files are untouched; free the folder"
+                " (is it open or a mount point?) and download again"
+            ) from None
     names = sorted(path.name for path in data_dir.iterdir())
     log.info("downloaded %s into %s/: %s", config["competition"], data_dir, ", ".join(names))
     return data_dir
@@ -209,6 +250,10 @@ def submit(config: dict, kernel_dir: Path, file: Path, data_dir: Path, message: 
         raise ProjectError(f"{file} not found: run train first, or pass --file")
     if not sample_path.is_file():
         raise ProjectError(f"{sample_path} not found: run download first, or pass --data-dir")
+    import pandas as pd
+
+    from .submission import check_submission
+
     check_submission(pd.read_csv(file), pd.read_csv(sample_path))
     api = kaggle_api()
     competition = config["competition"]
@@ -232,18 +277,25 @@ def submit(config: dict, kernel_dir: Path, file: Path, data_dir: Path, message: 
 
 
 def wait_for_score(api, config: dict, ref: int) -> None:
+    import requests
     from kagglesdk.competitions.types.submission_status import SubmissionStatus
 
     deadline = time.monotonic() + 60 * config["kaggle"]["wait_minutes"]
     pause = config["kaggle"]["poll_seconds"]
     while True:
         with calling("the submission status request", config):
-            submission = api.get_submission(ref)
-        if submission.status == SubmissionStatus.COMPLETE:
-            log.info("scored: public %s, private %s", submission.public_score or "hidden",
-                     submission.private_score or "hidden")
+            try:
+                submission = api.get_submission(ref)
+                status = submission.status
+            except requests.HTTPError as error:  # right after submitting, Kaggle may not know it yet
+                if error.response is None or error.response.status_code != 404:
+                    raise
+                status = SubmissionStatus.PENDING
+        if status == SubmissionStatus.COMPLETE:
+            public, private = submission.public_score or "hidden", submission.private_score or "hidden"
+            log.info("scored: public %s, private %s", public, private)
             return
-        if submission.status == SubmissionStatus.ERROR:
+        if status == SubmissionStatus.ERROR:
             raise ProjectError(f"Kaggle could not score the submission: {one_line(submission.error_description)}")
         if time.monotonic() + pause > deadline:
             raise ProjectError(f"submission {ref} is still pending after {config['kaggle']['wait_minutes']} minutes")

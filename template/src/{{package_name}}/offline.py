@@ -29,6 +29,8 @@ def build(config: dict, folder: Path, username: str) -> Path:
             "nothing to pack: list the pip packages Kaggle's image lacks in kaggle.offline.packages (or point"
             " model.pretrained at a weights file)"
         )
+    if not 6 <= len(offline["dataset"]) <= 50:  # Kaggle's limits on a dataset's slug and title
+        raise ProjectError(f"kaggle.offline.dataset '{offline['dataset']}' must be 6 to 50 characters: shorten it")
     folder = Path(folder)
     shutil.rmtree(folder, ignore_errors=True)  # a fresh folder: no wheel of an older run lingers
     (folder / "wheels").mkdir(parents=True)
@@ -50,12 +52,7 @@ def build(config: dict, folder: Path, username: str) -> Path:
         copy = shutil.copytree if Path(weights).is_dir() else shutil.copy2
         (folder / "weights").mkdir()
         copy(weights, folder / "weights" / Path(weights).name)
-    metadata = {
-        "id": dataset_ref(config, username),
-        "title": offline["dataset"],
-        "licenses": [{"name": "other"}],
-        "subtitle": f"Offline install for {config['competition']} kernels",
-    }
+    metadata = {"id": dataset_ref(config, username), "title": offline["dataset"], "licenses": [{"name": "other"}]}
     (folder / "dataset-metadata.json").write_text(json.dumps(metadata, indent=2) + "\n")
     files = sorted(path.relative_to(folder).as_posix() for path in folder.rglob("*") if path.is_file())
     log.info("wrote %s/: %s", folder, ", ".join(files))
@@ -71,9 +68,7 @@ def upload(config: dict, folder: Path, api) -> None:
         try:
             api.dataset_status(ref)
             exists = True
-        except requests.HTTPError as error:
-            if error.response is None or error.response.status_code != 404:
-                raise
+        except requests.HTTPError:  # as the kaggle package itself reads it: no such dataset of yours yet
             exists = False
         if exists:
             answer = api.dataset_create_version(str(folder), "kagglekit offline", quiet=True, dir_mode="zip")
