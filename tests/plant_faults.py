@@ -34,8 +34,10 @@ class Fault:
 
 
 TABULAR, IMAGE = SRC + "{% if tabular %}", SRC + "{% if image %}"  # task files: e.g. TABULAR + "model.py{% endif %}"
+KERAS_IMAGE, TORCH_IMAGE = SRC + "{% if image and not pytorch %}", SRC + "{% if image and pytorch %}"
 NLP = SRC + "{% if nlp %}"
 IMAGES_3 = ["--task", "image-classification"]
+TORCH = ["--task", "image-classification", "--framework", "pytorch", "--hardware", "gpu"]
 TEXT = ["--task", "nlp"]
 
 FAULTS = [
@@ -178,7 +180,7 @@ FAULTS = [
     ),
     Fault(
         "the network predicting in training mode: augmentation and dropout on",
-        IMAGE + "pipeline.py{% endif %}",
+        KERAS_IMAGE + "pipeline.py{% endif %}",
         "raw = model.predict(padded_batches(records, images, spec, batch_size, split, view), verbose=0)"
         "[: len(records)]",
         "raw = np.concatenate([model(x, training=True) for x in padded_batches(records, images, spec, batch_size,"
@@ -188,7 +190,7 @@ FAULTS = [
     ),
     Fault(
         "test-time augmentation averaged over the wrong axis",
-        IMAGE + "model.py{% endif %}",
+        KERAS_IMAGE + "model.py{% endif %}",
         "np.mean([plain, *views], axis=0)",
         "np.mean([plain, *views], axis=-1)",
         ["tests/test_model.py::test_test_time_augmentation_averages_each_image_with_its_mirror"],
@@ -196,7 +198,7 @@ FAULTS = [
     ),
     Fault(
         "the backbone not frozen while the head learns",
-        IMAGE + "model.py{% endif %}",
+        KERAS_IMAGE + "model.py{% endif %}",
         "    features.trainable = False\n",
         "    features.trainable = True\n",
         ["tests/test_model.py::test_transfer_learning_loads_the_weights_then_fine_tunes_in_two_phases"],
@@ -204,7 +206,7 @@ FAULTS = [
     ),
     Fault(
         "a weights file silently replaced by random weights",
-        IMAGE + "model.py{% endif %}",
+        KERAS_IMAGE + "model.py{% endif %}",
         "        base.load_weights(weights)\n",
         "        pass\n",
         ["tests/test_model.py::test_transfer_learning_loads_the_weights_then_fine_tunes_in_two_phases"],
@@ -212,7 +214,7 @@ FAULTS = [
     ),
     Fault(
         "no DataParallel on the tpu path",
-        SRC + "hardware.py",
+        SRC + "hardware.py.jinja",
         "keras.distribution.set_distribution(keras.distribution.DataParallel(devices=devices))",
         "pass",
         ["tests/test_hardware.py::test_the_tpu_path_uses_its_settings_and_every_device"],
@@ -220,7 +222,7 @@ FAULTS = [
     ),
     Fault(
         "the simulated gpu path runs with the CPU's settings",
-        SRC + "hardware.py",
+        SRC + "hardware.py.jinja",
         'settings = config["hardware"][hardware]',
         'settings = config["hardware"][device]',
         ["tests/test_hardware.py::test_the_gpu_path_uses_its_settings_and_every_device"],
@@ -329,6 +331,62 @@ FAULTS = [
         "",
         ["tests/test_kaggle_round_trip.py::test_a_kaggle_json_readable_by_others_gets_the_chmod_fix"],
         BINARY_AUC,
+    ),
+    Fault(
+        "the backbone learns in PyTorch's phase one",
+        TORCH_IMAGE + "model.py{% endif %}",
+        "            for parameter in network.parameters():\n                parameter.requires_grad = False\n",
+        "",
+        ["tests/test_model.py::test_transfer_learning_loads_the_weights_then_fine_tunes_in_two_phases"],
+        TORCH,
+    ),
+    Fault(
+        "the frozen backbone's BatchNorm statistics drift in phase one",
+        TORCH_IMAGE + "loop.py{% endif %}",
+        "            model.eval()\n            head_of(model).train()\n",
+        "            pass\n",
+        ["tests/test_model.py::test_transfer_learning_loads_the_weights_then_fine_tunes_in_two_phases"],
+        TORCH,
+    ),
+    Fault(
+        "a PyTorch weights file ignored",
+        TORCH_IMAGE + "model.py{% endif %}",
+        '        options["pretrained_cfg_overlay"] = {"file": weights}\n',
+        '        options["pretrained_cfg_overlay"] = {}\n',
+        ["tests/test_model.py::test_transfer_learning_loads_the_weights_then_fine_tunes_in_two_phases"],
+        TORCH,
+    ),
+    Fault(
+        "PyTorch's last epoch kept instead of the best",
+        TORCH_IMAGE + "loop.py{% endif %}",
+        "        model.load_state_dict(best)  # the best epoch's weights, not the last one's\n",
+        "        pass\n",
+        ["tests/test_model.py::test_early_stopping_keeps_the_best_epoch"],
+        TORCH,
+    ),
+    Fault(
+        "PyTorch's augmentation at prediction time",
+        TORCH_IMAGE + "augment.py{% endif %}",
+        "    return A.Compose([resize, *training, *finish]), A.Compose([resize, *finish])",
+        "    return A.Compose([resize, *training, *finish]), A.Compose([resize, *training, *finish])",
+        ["tests/test_model.py::test_augmentation_acts_in_training_only"],
+        TORCH,
+    ),
+    Fault(
+        "PyTorch's test-time view not mirrored",
+        TORCH_IMAGE + "augment.py{% endif %}",
+        '"horizontal_flip": lambda x: torch.flip(x, dims=[3])',
+        '"horizontal_flip": lambda x: torch.flip(x, dims=[2])',
+        ["tests/test_model.py::test_test_time_augmentation_averages_each_image_with_its_mirror"],
+        TORCH,
+    ),
+    Fault(
+        "a PyTorch fold trained on its own images",
+        SRC + "train.py",
+        "history = model.fit(rows[fit].reset_index(drop=True), y[fit], fold_dir)",
+        "history = model.fit(rows, y, fold_dir)",
+        ["tests/test_train.py::test_no_model_trains_or_stops_early_on_the_fold_it_is_scored_on"],
+        TORCH,
     ),
     Fault(
         "folds drawn without the seed",

@@ -11,7 +11,6 @@ BAD_ANSWERS = [
     (["--competition", "Titanic_2"], "is not a Kaggle slug"),
     (["--task", "regression"], "Invalid choice for 'task'"),
     (["--task", "nlp", "--metric", "mae"], "metric mae fits tabular-regression"),
-    (["--task", "image-classification", "--framework", "pytorch"], "pytorch is not available yet"),
     (["--task", "tabular-regression", "--metric", "auc"], "metric auc scores classes"),
     (["--task", "binary-classification", "--metric", "qwk"], "metric qwk (quadratic weighted kappa) scores ordered"),
     (["--task", "tabular-regression", "--metric", "macro_f1"], "takes rmse, rmsle or mae"),

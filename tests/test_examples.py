@@ -15,6 +15,7 @@ QUIRKS = {
     "titanic": {"sample_name": "gender_submission.csv"},
     "digit-recognizer": {"layout": "pixels", "classes": tuple(range(10)), "rows": 60},
     "tpu-getting-started": {"layout": "tfrecords", "classes": tuple(range(5))},
+    "cassava-leaf-disease-classification": {"classes": tuple(range(5))},
     "playground-series-s5e6": {"labels": ("10-26-26", "14-35-14", "17-17-17", "20-20", "28-28", "DAP", "Urea")},
 }
 

@@ -10,11 +10,13 @@ import pytest
 import yaml
 from conftest import REPO, render, run_in, smoke_train
 
-# Every task x 3 hardware answers, every metric at least once, every CV scheme at least once.
+# Every task x 3 hardware answers (PyTorch images: cpu and gpu), every metric and CV scheme at least once.
 COMBINATIONS = [
     ("image-classification", "cpu", "accuracy", []),
     ("image-classification", "gpu", "logloss", []),
     ("image-classification", "tpu", "macro_f1", ["--image-flips", "no"]),
+    ("image-classification", "cpu", "f1", ["--framework", "pytorch"]),
+    ("image-classification", "gpu", "logloss", ["--framework", "pytorch", "--image-flips", "no"]),
     ("nlp", "cpu", "f1", []),
     ("nlp", "gpu", "logloss", []),
     ("nlp", "tpu", "macro_f1", []),
@@ -32,7 +34,8 @@ COMBINATIONS = [
 
 def ids(combination):
     task, hardware, metric, extra = combination
-    return f"{task}-{hardware}-{metric}" + ("-grouped" if "household" in extra else "")
+    framework = "-pytorch" if "pytorch" in extra else ""
+    return f"{task}{framework}-{hardware}-{metric}" + ("-grouped" if "household" in extra else "")
 
 
 @pytest.fixture(params=COMBINATIONS, ids=ids)

@@ -1,7 +1,6 @@
 """`doctor`: can this machine run the project as config.yaml says? One line per check, and what to do when it
 fails. Changes nothing in the project (the push dry run writes into a temporary folder)."""
 
-import importlib
 import importlib.metadata
 import logging
 import os
@@ -57,30 +56,20 @@ def satisfies(version: str, wanted: str) -> bool:
     return not wanted.strip() or SpecifierSet(wanted.strip()).contains(version, prereleases=True)
 
 
-def check_backend(config: dict) -> str:
-    from .hardware import select_backend
+def check_framework(config: dict) -> str:
+    from .hardware import framework
 
-    backend = select_backend(config["hardware"])
-    version = importlib.import_module(backend).__version__
-    return f"Keras runs on {backend} {version} for hardware.target {config['hardware']['target']}"
+    return framework(config)
 
 
 def check_accelerator(config: dict) -> str:
     """The devices the target needs: a failure on Kaggle, a note elsewhere (train falls back to the CPU)."""
+    from .hardware import visible_accelerators
+
     target = config["hardware"]["target"]
     if target == "cpu":
         return "cpu: no accelerator needed"
-    from .hardware import stderr_captured
-
-    with stderr_captured():  # TensorFlow's and XLA's C++ start-up lines
-        if target == "gpu":
-            import tensorflow as tf
-
-            count = len(tf.config.list_physical_devices("GPU"))
-        else:
-            import jax
-
-            count = sum(device.platform == "tpu" for device in jax.devices())
+    count = visible_accelerators(target)
     if count:
         return f"{count} {target.upper()} device(s) visible"
     if on_kaggle():
@@ -131,7 +120,7 @@ def doctor(config: dict, config_path: Path, data_dir: Path | None) -> bool:
     checks = {
         "python": lambda: check_python(config),
         "packages": lambda: check_packages(config),
-        "backend": lambda: check_backend(config),
+        "framework": lambda: check_framework(config),
         "accelerator": lambda: check_accelerator(config),
         "credentials": lambda: check_credentials(config),
         "config.yaml": lambda: f"{config_path} loads",

@@ -42,11 +42,9 @@ def train(config: dict, data_dir: Path, output_dir: Path, smoke: bool = False) -
     output_dir.mkdir(parents=True, exist_ok=True)
     models, facts = build_models(config, data, setup, target, report_dir=output_dir)
 
-    import keras
-
     oof, started = {}, time.perf_counter()
     for k in range(n_folds):
-        keras.utils.set_random_seed(seed + k)
+        hardware.seed_everything(seed + k)
         fit, valid = folds != k, folds == k
         fold_dir = models_dir / f"fold{k}"
         fold_dir.mkdir(parents=True, exist_ok=True)
