@@ -2,10 +2,11 @@
 nothing is downloaded): time to first submission with 5 folds and the small CNN from scratch, held-out accuracy
 of the submission next to the reference model's and an SVC on raw pixels, and peak memory as the set grows.
 
-    python bench/images.py [--images 4000] [--memory 2000 8000]
+    python bench/images.py [--images 4000] [--memory 2000 8000] [--framework keras|pytorch]
 
 `--images` counts the training images; a quarter as many more are held out, with their labels, as Kaggle
-would. Prints a table and writes bench/results/images.json. Numbers depend on the machine: quote them with it.
+would. Prints a table and writes bench/results/images.json (images-pytorch.json for --framework pytorch).
+Numbers depend on the machine: quote them with it.
 """
 
 import argparse
@@ -27,7 +28,7 @@ RESULTS = Path(__file__).parent / "results"
 PACKAGE = "digits_bench"
 
 
-def project(folder: Path, images: int, settings: dict) -> Path:
+def project(folder: Path, images: int, settings: dict, framework: str = "keras") -> Path:
     """A rendered image project on `images` training digits, config.yaml changed as settings say."""
     subprocess.run(
         [
@@ -45,6 +46,8 @@ def project(folder: Path, images: int, settings: dict) -> Path:
             "accuracy",
             "--image-flips",
             "no",
+            "--framework",
+            framework,
         ],
         check=True,
         capture_output=True,
@@ -79,10 +82,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--images", type=int, default=4000)
     parser.add_argument("--memory", type=int, nargs="*", default=[2000, 8000])
+    parser.add_argument("--framework", choices=["keras", "pytorch"], default="keras")
     args = parser.parse_args()
     results = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"}
+    results["framework"] = args.framework
     with tempfile.TemporaryDirectory() as scratch:
-        folder = project(Path(scratch) / "first", args.images, {})
+        folder = project(Path(scratch) / "first", args.images, {}, args.framework)
         seconds, peak, log = run(folder, PACKAGE, "train")
         cv = json.loads((folder / "outputs" / "cv.json").read_text())
         results["first_submission"] = {
@@ -100,12 +105,13 @@ def main() -> None:
         quick = {"  folds: 5": "  folds: 2", "  epochs: 30": "  epochs: 2"}
         results["peak_rss_mb_by_images"] = {}
         for images in args.memory:
-            folder = project(Path(scratch) / f"memory{images}", images, quick)
+            folder = project(Path(scratch) / f"memory{images}", images, quick, args.framework)
             results["peak_rss_mb_by_images"][images] = run(folder, PACKAGE, "train")[1]
             shutil.rmtree(folder)
 
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "images.json").write_text(json.dumps(results, indent=2))
+    name = "images.json" if args.framework == "keras" else f"images-{args.framework}.json"
+    (RESULTS / name).write_text(json.dumps(results, indent=2))
     first = results["first_submission"]
     print(f"machine: {results['machine']}")
     images, seconds, peak = first["training_images"], first["seconds"], first["peak_rss_mb"]
