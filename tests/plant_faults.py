@@ -223,8 +223,8 @@ FAULTS = [
     Fault(
         "the simulated gpu path runs with the CPU's settings",
         SRC + "hardware.py.jinja",
-        'settings = config["hardware"][hardware]',
-        'settings = config["hardware"][device]',
+        'settings = config["hardware"][hardware]\n    keras.mixed_precision',
+        'settings = config["hardware"][device]\n    keras.mixed_precision',
         ["tests/test_hardware.py::test_the_gpu_path_uses_its_settings_and_every_device"],
         ["--hardware", "gpu", *BINARY_AUC],
     ),
