@@ -389,6 +389,14 @@ FAULTS = [
         TORCH,
     ),
     Fault(
+        "every DataLoader worker draws the same augmentations",
+        TORCH_IMAGE + "pipeline.py{% endif %}",
+        "    info.dataset.transform.set_random_seed(info.seed % 2**32)\n",
+        "    pass\n",
+        ["tests/test_model.py::test_each_loader_worker_draws_its_own_augmentations"],
+        TORCH,
+    ),
+    Fault(
         "folds drawn without the seed",
         SRC + "cv.py",
         "splitters[scheme](k, shuffle=True, random_state=seed)",
