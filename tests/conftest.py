@@ -1,5 +1,6 @@
 import importlib.util
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -54,9 +55,21 @@ def smoke_train(project: Path, sample_name: str = "sample_submission.csv", **dat
         config["model"]["pretrained"] = False
         (project / "config.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
     package = yaml.safe_load((project / ".copier-answers.yml").read_text())["package_name"]
-    result = run_in(project, "-m", package, "train", "--smoke")
+    result = run_in(project, "-X", "importtime", "-m", package, "train", "--smoke")
     assert result.returncode == 0, result.stderr[-4000:]
-    assert "<- submitted" in result.stderr
+    lines = result.stderr.splitlines()
+    imported = {line.rsplit("|", 1)[1].strip() for line in lines if line.startswith("import time:")}
+    log = "\n".join(line for line in lines if not line.startswith("import time:"))
+    assert "<- submitted" in log
+    # A plain run hides TensorFlow's and XLA's C++ start-up lines (oneDNN, cuInit): they look like errors.
+    assert not re.search(r"^[IWE]\d{4} |^WARNING: All log messages|cuInit", log, re.MULTILINE), log[:3000]
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    if answers["framework"] == "pytorch":  # its pyproject.toml lists neither
+        assert not {"keras", "tensorflow"} & imported, "a PyTorch project imported Keras or TensorFlow"
+    elif "on Keras/jax" in log and answers["task"] not in ("nlp", "image-classification"):
+        # Tables on JAX never use TensorFlow: importing it costs 2 s at every start (text and image projects
+        # read their data with tf.data).
+        assert "tensorflow" not in imported, "a JAX run imported TensorFlow"
     check = run_in(project, "-c", CHECK_SUBMISSION.format(package=package))
     assert check.returncode == 0, check.stderr[-2000:]
     return project / "outputs" / "smoke"
