@@ -6,6 +6,8 @@ text sequences/s.
                                           # mixed precision, and GPU utilisation
     python bench/throughput.py --task image-classification [--real]   # the image network instead
     python bench/throughput.py --task nlp [--real]   # the text networks: DistilBERT-shaped transformer, CNN
+    python bench/throughput.py --task image-classification --framework pytorch [--real]   # timm + PyTorch loop:
+                                          # on a GPU with and without AMP (autocast + GradScaler)
 Each setting runs in its own process. Prints a table and writes bench/results/throughput[-task][-real].json.
 """
 
@@ -84,12 +86,28 @@ REAL_GPU_TEXT = {
         {},
     ),
 }
+SMALL_CNN_TORCH, B0_TORCH = ["--size", "28"], ["--backbone", "efficientnet_b0", "--size", "224"]
+SIMULATED_TORCH_IMAGES = {
+    "cpu, float32, small CNN 28 px (PyTorch)": ("cpu", "", SMALL_CNN_TORCH, {}),
+    "cpu, float32, efficientnet_b0 224 px (PyTorch)": ("cpu", "", [*B0_TORCH, "--images", "128", "--epochs", "1"], {}),
+}
+REAL_GPU_TORCH_IMAGES = {  # every visible GPU (DataParallel over Kaggle's two T4s)
+    "gpu: efficientnet_b0 224 px, AMP": ("gpu", "", [*B0_TORCH, "--images", "4096"], {}),
+    "gpu: efficientnet_b0 224 px, float32 (AMP off)": (
+        "gpu",
+        "",
+        [*B0_TORCH, "--images", "4096", "--precision", "float32"],
+        {},
+    ),
+    "gpu: small CNN 28 px, AMP": ("gpu", "", [*SMALL_CNN_TORCH, "--images", "32768"], {}),
+}
 # task: (settings without and with --real, the step script, what it counts)
 TASKS = {
     "binary-classification": (SIMULATED, REAL_GPU, "step_throughput.py", "rows_per_second"),
     "image-classification": (SIMULATED_IMAGES, REAL_GPU_IMAGES, "step_images.py", "images_per_second"),
     "nlp": (SIMULATED_TEXT, REAL_GPU_TEXT, "step_text.py", "sequences_per_second"),
 }
+PYTORCH = (SIMULATED_TORCH_IMAGES, REAL_GPU_TORCH_IMAGES, "step_images_torch.py", "images_per_second")
 
 
 def main() -> None:
@@ -97,8 +115,11 @@ def main() -> None:
     parser.add_argument("--real", action="store_true", help="measure real GPUs instead of simulated devices")
     parser.add_argument("--rows", type=int, default=20000)
     parser.add_argument("--task", choices=list(TASKS), default="binary-classification")
+    parser.add_argument("--framework", choices=["keras", "pytorch"], default="keras", help="pytorch: images only")
     args = parser.parse_args()
-    simulated, real, script, unit = TASKS[args.task]
+    if args.framework == "pytorch" and args.task != "image-classification":
+        parser.error("--framework pytorch is for --task image-classification")
+    simulated, real, script, unit = PYTORCH if args.framework == "pytorch" else TASKS[args.task]
     step = [str(HERE / script)]
     results = {}
     with tempfile.TemporaryDirectory() as scratch:
@@ -118,6 +139,8 @@ def main() -> None:
                     args.task,
                     "--hardware",
                     hardware,
+                    "--framework",
+                    args.framework,
                 ],
                 check=True,
                 capture_output=True,
@@ -125,7 +148,12 @@ def main() -> None:
             size = ["--rows", str(args.rows)] if args.task == "binary-classification" else []
             result = subprocess.run(
                 [sys.executable, *step, str(project), *size, *extra],
-                env={**os.environ, "PYTHONPATH": str(project / "src"), "KERAS_BACKEND": backend, **env},
+                env={
+                    **os.environ,
+                    "PYTHONPATH": str(project / "src"),
+                    **({"KERAS_BACKEND": backend} if backend else {}),
+                    **env,
+                },
                 capture_output=True,
                 text=True,
                 check=True,
@@ -140,7 +168,7 @@ def main() -> None:
             )
     (HERE / "results").mkdir(exist_ok=True)
     suffix = {"binary-classification": "", "image-classification": "-image", "nlp": "-text"}[args.task]
-    name = "throughput" + suffix + ("-real" if args.real else "")
+    name = "throughput" + suffix + ("-pytorch" if args.framework == "pytorch" else "") + ("-real" if args.real else "")
     (HERE / "results" / f"{name}.json").write_text(json.dumps(results, indent=2))
 
 
