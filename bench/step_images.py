@@ -6,25 +6,14 @@ Run by throughput.py in a fresh process per setting (backends and device counts 
 Prints one JSON line. On a machine with NVIDIA GPUs it also samples their utilisation while timing.
 """
 
-import argparse
-
 import numpy as np
-from step_throughput import parse_args, report
+from step_throughput import image_bench_args, report
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--backbone", default="small_cnn")
-    parser.add_argument("--size", type=int, default=28)
-    parser.add_argument("--images", type=int, default=1024)
-    args = parse_args(parser, epochs=2)
-
+    args, config, package = image_bench_args()
     import tensorflow as tf
-    import yaml
 
-    config = yaml.safe_load((args.project / "config.yaml").read_text())
-    config["model"].update(pretrained=False, backbone=args.backbone)
-    package = config["competition"].replace("-", "_")
     hardware = __import__(f"{package}.hardware", fromlist=["x"])
     model_module = __import__(f"{package}.model", fromlist=["x"])
     spec = __import__(f"{package}.pipeline", fromlist=["x"]).ImageSpec((args.size, args.size), 3)

@@ -9,25 +9,14 @@ machine with NVIDIA GPUs it also samples their utilisation while timing. Images 
 this measures the network and the loop, as the Keras step benchmarks do.
 """
 
-import argparse
-
-from step_throughput import parse_args, report
+from step_throughput import image_bench_args, report
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--backbone", default="small_cnn")
-    parser.add_argument("--size", type=int, default=28)
-    parser.add_argument("--images", type=int, default=1024)
-    args = parse_args(parser, epochs=2)
-
+    args, config, package = image_bench_args()
     import torch
-    import yaml
 
-    config = yaml.safe_load((args.project / "config.yaml").read_text())
-    config["model"].update(pretrained=False, backbone=args.backbone)
     config["training"].update(progress=False, early_stopping_start=args.epochs + 1)  # every epoch runs
-    package = config["competition"].replace("-", "_")
     hardware = __import__(f"{package}.hardware", fromlist=["x"])
     loop = __import__(f"{package}.loop", fromlist=["x"])
     model_module = __import__(f"{package}.model", fromlist=["x"])

@@ -42,6 +42,20 @@ def parse_args(parser: argparse.ArgumentParser, epochs: int) -> argparse.Namespa
     return args
 
 
+def image_bench_args() -> tuple[argparse.Namespace, dict, str]:
+    """The image step benchmarks' arguments, and the project's config.yaml set to its --backbone, untrained."""
+    import yaml
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--backbone", default="small_cnn")
+    parser.add_argument("--size", type=int, default=28)
+    parser.add_argument("--images", type=int, default=1024)
+    args = parse_args(parser, epochs=2)
+    config = yaml.safe_load((args.project / "config.yaml").read_text())
+    config["model"].update(pretrained=False, backbone=args.backbone)
+    return args, config, config["competition"].replace("-", "_")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=20000)
