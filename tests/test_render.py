@@ -61,6 +61,13 @@ def test_rendered_project_is_clean_and_records_its_answers(project):
         [sys.executable, "-m", "ruff", "check", "--no-cache", str(folder)], capture_output=True, text=True
     )
     assert lint.returncode == 0, lint.stdout
+    # Formatted as `ruff format` leaves it, so a user's first format run changes nothing they did not write.
+    formatting = subprocess.run(
+        [sys.executable, "-m", "ruff", "format", "--check", "--diff", "--no-cache", str(folder)],
+        capture_output=True,
+        text=True,
+    )
+    assert formatting.returncode == 0, formatting.stdout[-3000:]
     readme = (folder / "README.md").read_text().splitlines()
     for number, line in enumerate(readme[1:], start=1):  # a heading glued to a paragraph renders as text
         assert not line.startswith("#") or readme[number - 1] == "", f"README.md line {number + 1}: {line}"

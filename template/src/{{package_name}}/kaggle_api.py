@@ -237,8 +237,13 @@ def output(config: dict, kernel_dir: Path, destination: Path) -> list[Path]:
         files, _ = api.kernels_output(kernel, str(destination), force=True, quiet=True)
     if not files:
         raise ProjectError(f"{kernel} has no output yet: `status --wait` until it is complete, then retry")
-    log.info("fetched %d files from %s into %s/: %s", len(files), kernel, destination,
-             ", ".join(sorted(Path(name).name for name in files)))
+    log.info(
+        "fetched %d files from %s into %s/: %s",
+        len(files),
+        kernel,
+        destination,
+        ", ".join(sorted(Path(name).name for name in files)),
+    )
     return [Path(name) for name in files]
 
 

@@ -37,8 +37,19 @@ def build(config: dict, folder: Path, username: str) -> Path:
     if offline["packages"]:
         # Binary wheels for Kaggle's interpreter, not this one: pip picks them by version, platform and ABI.
         command = [
-            sys.executable, "-m", "pip", "download", "--dest", str(folder / "wheels"), "--only-binary=:all:",
-            "--python-version", str(offline["python"]), "--platform", offline["platform"], "--implementation", "cp",
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--dest",
+            str(folder / "wheels"),
+            "--only-binary=:all:",
+            "--python-version",
+            str(offline["python"]),
+            "--platform",
+            offline["platform"],
+            "--implementation",
+            "cp",
             *offline["packages"],
         ]
         result = subprocess.run(command, capture_output=True, text=True, check=False)
@@ -76,5 +87,8 @@ def upload(config: dict, folder: Path, api) -> None:
             answer = api.dataset_create_new(str(folder), quiet=True, dir_mode="zip")
     if getattr(answer, "error", None):
         raise ProjectError(f"Kaggle refused the dataset {ref}: {one_line(answer.error)}")
-    log.info("uploaded %s (%s): attach it to the kernel with push; it installs from there", ref,
-             "new version" if exists else "new dataset")
+    log.info(
+        "uploaded %s (%s): attach it to the kernel with push; it installs from there",
+        ref,
+        "new version" if exists else "new dataset",
+    )
