@@ -144,7 +144,11 @@ def autogluon_now(python: Path, name: str) -> dict:
     with tempfile.TemporaryDirectory() as scratch:
         out = Path(scratch) / "autogluon.json"
         script = Path(__file__).with_name("autogluon_bench.py")
-        subprocess.run([str(python), str(script), "--sets", name, "--out", str(out)], check=True, capture_output=True)
+        command = [str(python), str(script), "--sets", name, "--out", str(out)]
+        run = subprocess.run(command, capture_output=True, text=True, check=False)
+        if run.returncode != 0:  # e.g. AutoGluon not installed in that venv: say why, not just the exit code
+            why = (run.stderr.strip() or "no output").splitlines()[-1]
+            raise SystemExit(f"AutoGluon on {name} failed with {python}: {why}")
         return json.loads(out.read_text())[name] | {"measured": "just before the project, same machine"}
 
 
