@@ -13,7 +13,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 class FakeKaggle:
     def __init__(self):
         # method name (e.g. "SaveKernel") -> the JSON it answers; a list answers one item per call (the last
-        # item repeats), an int is an HTTP error status, and "redirect:<name>" redirects to files[<name>].
+        # item repeats), an int is an HTTP error status, "redirect:<name>" redirects to files[<name>], and "drop"
+        # closes the connection without an answer.
         self.answers = {}
         self.files = {}  # name -> bytes, served at /files/<name>
         self.requests = []  # (method name, JSON body), in the order they came
@@ -29,7 +30,9 @@ class FakeKaggle:
                 answer = fake.answers.get(method, {})
                 if isinstance(answer, list):
                     answer = answer.pop(0) if len(answer) > 1 else answer[0]
-                if isinstance(answer, int):
+                if answer == "drop":  # the connection drops without an answer, as on a flaky network
+                    self.close_connection = True
+                elif isinstance(answer, int):
                     self.send(answer, json.dumps({"code": answer, "message": f"fake error {answer}"}).encode())
                 elif isinstance(answer, str) and answer.startswith("redirect:"):
                     self.send_response(302)

@@ -12,7 +12,6 @@ import os
 import shutil
 import stat
 import tempfile
-import time
 import zipfile
 from pathlib import Path
 
@@ -198,34 +197,78 @@ def pushed_version(config: dict, kernel_dir: Path, api) -> tuple[str, int | None
     return kernel_ref(config, api), None
 
 
+def transient(error: BaseException) -> bool:
+    """A failure worth asking again: a dropped connection, or Kaggle busy (429) or failing for a moment (5xx)."""
+    import requests
+
+    if isinstance(error, (requests.ConnectionError, requests.Timeout)):
+        return True
+    response = getattr(error, "response", None)
+    return isinstance(error, requests.HTTPError) and response is not None and response.status_code in TRANSIENT
+
+
+TRANSIENT = {429, 500, 502, 503, 504}
+
+
+def poll(config: dict, what: str, ask, finished):
+    """The one wait loop, for kernels and submissions: ask() until finished(answer), pausing kaggle.poll_seconds
+    at first and twice as long each time, up to a minute. A dropped connection or a 429/5xx answer is asked
+    again on the same schedule instead of ending a wait of hours; kaggle.wait_minutes bounds it all. Returns the
+    last answer, finished or not: the caller says what that means."""
+    import tenacity
+
+    def note(state):
+        if state.outcome.failed:
+            log.info("Kaggle did not answer (%s): asking again in %.0f s", one_line(state.outcome.exception()),
+                     state.next_action.sleep)
+
+    retrying = tenacity.Retrying(
+        retry=tenacity.retry_if_exception(transient) | tenacity.retry_if_result(lambda answer: not finished(answer)),
+        wait=tenacity.wait_exponential(multiplier=config["kaggle"]["poll_seconds"], max=60),
+        stop=tenacity.stop_before_delay(60 * config["kaggle"]["wait_minutes"]),
+        before_sleep=note,
+        retry_error_callback=lambda state: state.outcome.result(),  # the last answer, or its error raised again
+    )
+    with calling(what, config):
+        return retrying(ask)
+
+
 def status(config: dict, kernel_dir: Path, wait: bool = False) -> str:
-    """The kernel's status; with wait, poll with backoff until it ends or kaggle.wait_minutes pass."""
+    """The kernel's status; with wait, poll until it ends (complete, error or cancelled) or kaggle.wait_minutes
+    pass. An error or a cancellation is a failure, with wait or without."""
     from kagglesdk.kernels.types.kernels_enums import KernelWorkerStatus
 
     api = kaggle_api()
     kernel, _ = pushed_version(config, kernel_dir, api)
     running = {KernelWorkerStatus.QUEUED, KernelWorkerStatus.RUNNING, KernelWorkerStatus.NEW_SCRIPT}
-    deadline = time.monotonic() + 60 * config["kaggle"]["wait_minutes"]
-    pause = config["kaggle"]["poll_seconds"]
-    while True:
+
+    def ask():
+        answer = api.kernels_status(kernel)
+        log.info("%s: %s", kernel, state_name(answer))
+        return answer
+
+    if wait:
+        answer = poll(config, "the status request", ask, lambda answer: answer.status not in running)
+    else:
         with calling("the status request", config):
-            answer = api.kernels_status(kernel)
-        state = getattr(answer, "status", None)
-        name = state.name.lower() if state is not None else "unknown"
-        log.info("%s: %s", kernel, name)
-        if not wait or state not in running:
-            break
-        if time.monotonic() + pause > deadline:  # also ends a loop whose answers never carry a status
-            raise ProjectError(
-                f"{kernel} is still {name} after {config['kaggle']['wait_minutes']} minutes: run status --wait"
-                " again later, or raise kaggle.wait_minutes in config.yaml"
-            )
-        time.sleep(pause)
-        pause = min(2 * pause, 60)  # back off: a kernel runs for minutes to hours
+            answer = ask()
+    state, name = getattr(answer, "status", None), state_name(answer)
+    if wait and state in running:  # also ends a loop whose answers never carry a status
+        raise ProjectError(
+            f"{kernel} is still {name} after {config['kaggle']['wait_minutes']} minutes: run status --wait"
+            " again later, or raise kaggle.wait_minutes in config.yaml"
+        )
     if state == KernelWorkerStatus.ERROR:
         message = one_line(getattr(answer, "failure_message", "") or "no message")
         raise ProjectError(f"the kernel {kernel} failed: {message}; `output` fetches its log")
+    if state in (KernelWorkerStatus.CANCEL_REQUESTED, KernelWorkerStatus.CANCEL_ACKNOWLEDGED):
+        raise ProjectError(f"the kernel {kernel} was cancelled ({name}): push it again to run it")
     return name
+
+
+def state_name(answer) -> str:
+    state = getattr(answer, "status", None)
+    return state.name.lower() if state is not None else "unknown"
 
 
 def output(config: dict, kernel_dir: Path, destination: Path) -> list[Path]:
@@ -257,8 +300,11 @@ def submit(config: dict, kernel_dir: Path, file: Path, data_dir: Path, message: 
         raise ProjectError(f"{sample_path} not found: run download first, or pass --data-dir")
     import pandas as pd
 
+    from .outputs import check_run
     from .submission import check_submission
 
+    if (file.parent / "cv.json").is_file():  # a run's own submission.csv: its run must be whole
+        check_run(file.parent)
     check_submission(pd.read_csv(file), pd.read_csv(sample_path))
     api = kaggle_api()
     competition = config["competition"]
@@ -282,27 +328,29 @@ def submit(config: dict, kernel_dir: Path, file: Path, data_dir: Path, message: 
 
 
 def wait_for_score(api, config: dict, ref: int) -> None:
+    """Poll the submission until Kaggle scores it (complete) or cannot (error), or kaggle.wait_minutes pass."""
     import requests
     from kagglesdk.competitions.types.submission_status import SubmissionStatus
 
-    deadline = time.monotonic() + 60 * config["kaggle"]["wait_minutes"]
-    pause = config["kaggle"]["poll_seconds"]
-    while True:
-        with calling("the submission status request", config):
-            try:
-                submission = api.get_submission(ref)
-                status = submission.status
-            except requests.HTTPError as error:  # right after submitting, Kaggle may not know it yet
-                if error.response is None or error.response.status_code != 404:
-                    raise
-                status = SubmissionStatus.PENDING
-        if status == SubmissionStatus.COMPLETE:
-            public, private = submission.public_score or "hidden", submission.private_score or "hidden"
-            log.info("scored: public %s, private %s", public, private)
-            return
-        if status == SubmissionStatus.ERROR:
-            raise ProjectError(f"Kaggle could not score the submission: {one_line(submission.error_description)}")
-        if time.monotonic() + pause > deadline:
-            raise ProjectError(f"submission {ref} is still pending after {config['kaggle']['wait_minutes']} minutes")
-        time.sleep(pause)
-        pause = min(2 * pause, 60)
+    def ask():
+        try:
+            return api.get_submission(ref)
+        except requests.HTTPError as error:  # right after submitting, Kaggle may not know it yet
+            if error.response is None or error.response.status_code != 404:
+                raise
+            return None
+
+    submission = poll(
+        config,
+        "the submission status request",
+        ask,
+        lambda answer: answer is not None and answer.status in (SubmissionStatus.COMPLETE, SubmissionStatus.ERROR),
+    )
+    status = submission.status if submission is not None else SubmissionStatus.PENDING
+    if status == SubmissionStatus.COMPLETE:
+        public, private = submission.public_score or "hidden", submission.private_score or "hidden"
+        log.info("scored: public %s, private %s", public, private)
+    elif status == SubmissionStatus.ERROR:
+        raise ProjectError(f"Kaggle could not score the submission: {one_line(submission.error_description)}")
+    else:
+        raise ProjectError(f"submission {ref} is still pending after {config['kaggle']['wait_minutes']} minutes")

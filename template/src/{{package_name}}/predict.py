@@ -12,10 +12,19 @@ from .blend import blend
 from .config import ProjectError
 from .data import CompetitionData
 from .metrics import get_metric
+from .outputs import check_run, record
 from .submission import build_submission, write_submission
 from .target import LabelCodec, Target
 
 log = logging.getLogger(__name__)
+
+
+def predict(config: dict, data: CompetitionData, output_dir: Path) -> Path:
+    """`predict`: submission.csv again from a complete run's fold models, once run.json vouches for them."""
+    check_run(output_dir, skip=("submission.csv",))
+    path = predict_test(config, data, output_dir)
+    record(output_dir)
+    return path
 
 
 def predict_test(config: dict, data: CompetitionData, output_dir: Path, models: list | None = None) -> Path:

@@ -15,6 +15,7 @@ from .cv import assign_folds
 from .data import load_data
 from .metrics import to_labels
 from .models import build_models
+from .outputs import new_run, publish
 from .predict import predict_test
 from .report import log_class_counts, plot_confusion_matrix, plot_learning_curve
 from .target import Target
@@ -23,11 +24,18 @@ log = logging.getLogger(__name__)
 
 
 def train(config: dict, data_dir: Path, output_dir: Path, smoke: bool = False) -> dict:
-    output_dir, models_dir = Path(output_dir), Path(output_dir) / "models"
-    # A run that dies half-way must not leave an old report beside new fold models.
-    (output_dir / "cv.json").unlink(missing_ok=True)
-    columns, seed, n_folds = config["columns"], config["cv"]["seed"], config["cv"]["folds"]
+    """Train, score out of fold and predict the test rows into a folder of the run's own; only a complete run
+    replaces output_dir's models, cv.json, oof.csv, folds.csv, pictures and submission.csv (outputs.py)."""
     data = load_data(data_dir, config)
+    with new_run(output_dir) as run_dir:
+        report = train_folds(config, data, run_dir, smoke)
+        publish(run_dir, Path(output_dir))
+    return report
+
+
+def train_folds(config: dict, data, output_dir: Path, smoke: bool) -> dict:
+    models_dir = output_dir / "models"
+    columns, seed, n_folds = config["columns"], config["cv"]["seed"], config["cv"]["folds"]
     rows = data.train
     if smoke:
         rows = rows.sample(n=min(config["smoke"]["max_rows"], len(rows)), random_state=seed)
@@ -39,7 +47,6 @@ def train(config: dict, data_dir: Path, output_dir: Path, smoke: bool = False) -
     y = target.encode(rows[columns["target"]])
     folds = assign_folds(rows, y, config)
     setup = hardware.configure(config)
-    output_dir.mkdir(parents=True, exist_ok=True)
     models, facts = build_models(config, data, setup, target, report_dir=output_dir)
 
     oof, started = {}, time.perf_counter()
