@@ -219,8 +219,11 @@ def poll(config: dict, what: str, ask, finished):
 
     def note(state):
         if state.outcome.failed:
-            log.info("Kaggle did not answer (%s): asking again in %.0f s", one_line(state.outcome.exception()),
-                     state.next_action.sleep)
+            log.info(
+                "Kaggle did not answer (%s): asking again in %.0f s",
+                one_line(state.outcome.exception()),
+                state.next_action.sleep,
+            )
 
     retrying = tenacity.Retrying(
         retry=tenacity.retry_if_exception(transient) | tenacity.retry_if_result(lambda answer: not finished(answer)),
