@@ -21,7 +21,11 @@ def write_synthetic_data(project: Path, data_dir: Path, **options) -> Path:
     """Use the rendered project's own synthetic competition writer, with the project's config."""
     spec = importlib.util.spec_from_file_location("synthetic", project / "tests" / "synthetic.py")
     synthetic = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(synthetic)
+    sys.path.insert(0, str(project / "tests"))  # it imports its neighbour known_answers.py
+    try:
+        spec.loader.exec_module(synthetic)
+    finally:
+        sys.path.remove(str(project / "tests"))
     config = yaml.safe_load((project / "config.yaml").read_text())
     return synthetic.write_competition(data_dir, config, **options)
 
