@@ -83,7 +83,7 @@ FAULTS = [
         "report = train_folds(config, data, Path(output_dir), smoke)",
         [
             "tests/test_outputs.py::test_a_run_that_fails_in_its_last_fold_leaves_the_previous_run_whole",
-            "tests/test_outputs.py::test_ctrl_c_stops_training_in_one_line_and_keeps_the_previous_run",
+            "tests/test_outputs.py::test_a_training_stopped_by_a_signal_keeps_the_previous_run[ctrl-c]",
         ],
         TEXT,
     ),
@@ -92,7 +92,7 @@ FAULTS = [
         SRC + "__main__.py.jinja",
         "    except KeyboardInterrupt:\n",
         "    except SystemError:\n",
-        ["tests/test_outputs.py::test_ctrl_c_stops_training_in_one_line_and_keeps_the_previous_run"],
+        ["tests/test_outputs.py::test_a_training_stopped_by_a_signal_keeps_the_previous_run[ctrl-c]"],
         IMAGES_3,
     ),
     Fault(
@@ -118,6 +118,14 @@ FAULTS = [
         "    if False:\n",
         ["tests/test_bad_input.py::test_unreadable_or_impossible_files_are_refused_in_one_line"],
         TORCH,
+    ),
+    Fault(
+        "texts without a word reach TF-IDF and the vocabulary",
+        NLP + "text.py{% endif %}",
+        "    if wordless:\n",
+        "    if False:\n",
+        ["tests/test_bad_input.py::test_texts_without_a_single_word_are_refused_before_training"],
+        TEXT,
     ),
     Fault(
         "one dropped connection ends a 12-hour wait",
