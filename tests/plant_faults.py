@@ -128,6 +128,17 @@ FAULTS = [
         TEXT,
     ),
     Fault(
+        "images checked by their header only: a truncated file crashes inside tf.data",
+        IMAGE + "images.py{% endif %}",
+        "                image.load()  # a truncated file passes the header check and fails here\n",
+        "",
+        [
+            "tests/test_images.py::test_bad_input_is_refused_in_one_line[truncate_a_training_jpeg]",
+            "tests/test_images.py::test_bad_training_images_can_be_skipped_and_counted",
+        ],
+        IMAGES_3,
+    ),
+    Fault(
         "one dropped connection ends a 12-hour wait",
         SRC + "kaggle_api.py",
         "    if isinstance(error, (requests.ConnectionError, requests.Timeout)):\n",
