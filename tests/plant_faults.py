@@ -139,6 +139,22 @@ FAULTS = [
         IMAGES_3,
     ),
     Fault(
+        "misspelt keys in config.yaml pass unnoticed",
+        SRC + "config_schema.py.jinja",
+        '"additionalProperties": False}',
+        '"additionalProperties": True}',
+        ["tests/test_parts.py::test_config_yaml_is_checked_against_its_schema_and_the_key_named"],
+        TEXT,
+    ),
+    Fault(
+        "cv.folds above the rows reaches scikit-learn",
+        SRC + "cv.py",
+        "    if k > units:\n",
+        "    if False:\n",
+        ["tests/test_parts.py::test_more_folds_than_rows_or_groups_is_refused_in_one_line"],
+        TORCH,
+    ),
+    Fault(
         "one dropped connection ends a 12-hour wait",
         SRC + "kaggle_api.py",
         "    if isinstance(error, (requests.ConnectionError, requests.Timeout)):\n",

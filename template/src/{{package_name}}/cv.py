@@ -25,6 +25,9 @@ def assign_folds(train: pd.DataFrame, y: np.ndarray, config: dict) -> np.ndarray
             f"cv.scheme '{scheme}' and columns.group '{group_column}' disagree: a group column needs"
             " cv.scheme group or stratified-group, and those need a group column (config.yaml)"
         )
+    units, unit = (len(set(groups)), "groups") if groups is not None else (len(train), "rows")
+    if k > units:
+        raise ProjectError(f"cv.folds is {k}, but the training data has {units} {unit}: lower cv.folds in config.yaml")
     splitter = splitters[scheme](k, shuffle=True, random_state=seed)
     folds = np.full(len(train), -1)
     for fold, (_, valid) in enumerate(splitter.split(train, y, groups)):
