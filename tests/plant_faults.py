@@ -88,6 +88,22 @@ FAULTS = [
         TEXT,
     ),
     Fault(
+        "a run with fewer folds leaves the previous run's extra fold models beside its own",
+        SRC + "outputs.py",
+        'old = sorted({name.split("/")[0] for name in read_manifest(output_dir).get("files", {})} | set(new) | {MANIFEST})',
+        "old = sorted(set(new) | {MANIFEST})",
+        ["tests/test_outputs.py::test_a_new_run_replaces_the_previous_one_whole"],
+        BINARY_AUC,
+    ),
+    Fault(
+        "a publish interrupted half-way loses the previous run",
+        SRC + "outputs.py",
+        "        except BaseException:\n            for top in new:",
+        "        except SystemError:\n            for top in new:",
+        ["tests/test_outputs.py::test_a_publish_interrupted_half_way_puts_the_previous_run_back"],
+        BINARY_AUC,
+    ),
+    Fault(
         "Ctrl-C ends in a traceback",
         SRC + "__main__.py.jinja",
         "    except KeyboardInterrupt:\n",

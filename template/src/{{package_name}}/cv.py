@@ -30,6 +30,9 @@ def assign_folds(train: pd.DataFrame, y: np.ndarray, config: dict) -> np.ndarray
         raise ProjectError(f"cv.folds is {k}, but the training data has {units} {unit}: lower cv.folds in config.yaml")
     splitter = splitters[scheme](k, shuffle=True, random_state=seed)
     folds = np.full(len(train), -1)
-    for fold, (_, valid) in enumerate(splitter.split(train, y, groups)):
-        folds[valid] = fold
+    try:
+        for fold, (_, valid) in enumerate(splitter.split(train, y, groups)):
+            folds[valid] = fold
+    except ValueError as error:  # e.g. every class has fewer rows than folds
+        raise ProjectError(f"cv.folds is {k} and the folds cannot be made ({error}): lower cv.folds") from None
     return folds

@@ -306,7 +306,7 @@ def submit(config: dict, kernel_dir: Path, file: Path, data_dir: Path, message: 
     from .outputs import check_run
     from .submission import check_submission
 
-    if (file.parent / "cv.json").is_file():  # a run's own submission.csv: its run must be whole
+    if (file.parent / "cv.json").is_file() or (file.parent / "run.json").is_file():  # a run's own: whole
         check_run(file.parent)
     check_submission(pd.read_csv(file), pd.read_csv(sample_path))
     api = kaggle_api()

@@ -17,6 +17,7 @@ from .config import ProjectError
 
 MANIFEST = "run.json"
 STAGING_PREFIX = ".train-"
+PREVIOUS_PREFIX = ".previous-"
 
 
 class OutputsError(ProjectError):
@@ -47,8 +48,8 @@ def new_run(output_dir: Path):
     output_dir = Path(output_dir)
     try:
         output_dir.mkdir(parents=True, exist_ok=True)
-        lock = FileLock(output_dir / ".train.lock", blocking=False)
-        lock.acquire()
+        lock = FileLock(output_dir / ".train.lock")
+        lock.acquire(timeout=0)
     except Timeout:
         raise OutputsError(
             f"another train is writing into {output_dir}: wait for it to end, or pass another --output-dir"
@@ -57,8 +58,8 @@ def new_run(output_dir: Path):
         raise OutputsError(f"cannot write into {output_dir} ({error.strerror}): pass another --output-dir") from None
     stage = output_dir / f"{STAGING_PREFIX}{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
     try:
-        for left in output_dir.glob(STAGING_PREFIX + "*"):  # runs killed before they could clean up
-            shutil.rmtree(left, ignore_errors=True)
+        for left in [*output_dir.glob(STAGING_PREFIX + "*"), *output_dir.glob(PREVIOUS_PREFIX + "*")]:
+            shutil.rmtree(left, ignore_errors=True)  # left by runs killed before they could clean up
         stage.mkdir()
         yield stage
     finally:
@@ -66,22 +67,45 @@ def new_run(output_dir: Path):
         lock.release()
 
 
+def publishing(output_dir: Path) -> FileLock:
+    """Held while a run is moved into output_dir, and while `predict` reads a run and rewrites its submission:
+    neither sees the other half-done."""
+    return FileLock(Path(output_dir) / ".publish.lock")
+
+
 def publish(stage: Path, output_dir: Path) -> Path:
-    """Move a complete run from its staging folder into output_dir, in place of the previous run's files.
-    run.json goes first out and last in: outputs without it, or whose files differ from it, are refused."""
+    """Move a complete run from its staging folder into output_dir, in place of the previous run's files (all of
+    them: a run with fewer folds leaves no fold of the one before). The previous run is set aside first and put
+    back if anything fails (Ctrl-C included); run.json goes in last."""
     files = listed_files(stage)
     (stage / MANIFEST).write_text(json.dumps({"written": time.strftime("%Y-%m-%d %H:%M:%S"), "files": files}, indent=2))
-    previous = read_manifest(output_dir)
-    (output_dir / MANIFEST).unlink(missing_ok=True)
-    for name in previous.get("files", {}):  # the previous run's files go, so none is left beside the new ones
-        (output_dir / name).unlink(missing_ok=True)
-    for top in sorted({name.split("/")[0] for name in files}):
-        target = output_dir / top
-        if target.is_dir() and not target.is_symlink():
-            shutil.rmtree(target)
-        os.replace(stage / top, target)
-    os.replace(stage / MANIFEST, output_dir / MANIFEST)
+    new = sorted({name.split("/")[0] for name in files})
+    old = sorted({name.split("/")[0] for name in read_manifest(output_dir).get("files", {})} | set(new) | {MANIFEST})
+    aside = output_dir / (PREVIOUS_PREFIX + stage.name)
+    with publishing(output_dir):
+        aside.mkdir()
+        try:
+            for top in old:
+                if (output_dir / top).exists():
+                    os.replace(output_dir / top, aside / top)
+            for top in [*new, MANIFEST]:
+                os.replace(stage / top, output_dir / top)
+        except BaseException:
+            for top in new:  # what was moved in of the new run goes; the previous run comes back
+                remove(output_dir / top)
+            for entry in aside.iterdir():
+                os.replace(entry, output_dir / entry.name)
+            aside.rmdir()
+            raise
+        shutil.rmtree(aside)
     return output_dir
+
+
+def remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink(missing_ok=True)
 
 
 def read_manifest(output_dir: Path) -> dict:
@@ -114,6 +138,8 @@ def record(output_dir: Path, name: str = "submission.csv") -> None:
     """A file of the run rewritten on purpose (`predict` writes submission.csv again from the run's own models):
     run.json now lists its new SHA-256."""
     manifest = read_manifest(output_dir)
+    if not manifest:
+        raise OutputsError(f"{output_dir} lost its {MANIFEST} while {name} was written: run `train` again")
     manifest["files"][name] = sha256(Path(output_dir) / name)
     path = Path(output_dir) / MANIFEST
     temp = path.with_name(f".{MANIFEST}.tmp")

@@ -10,20 +10,22 @@ import numpy as np
 from . import hardware
 from .blend import blend
 from .config import ProjectError
-from .data import CompetitionData
+from .data import CompetitionData, load_data
 from .metrics import get_metric
-from .outputs import check_run, record
+from .outputs import check_run, publishing, record
 from .submission import build_submission, write_submission
 from .target import LabelCodec, Target
 
 log = logging.getLogger(__name__)
 
 
-def predict(config: dict, data: CompetitionData, output_dir: Path) -> Path:
-    """`predict`: submission.csv again from a complete run's fold models, once run.json vouches for them."""
-    check_run(output_dir, skip=("submission.csv",))
-    path = predict_test(config, data, output_dir)
-    record(output_dir)
+def predict(config: dict, data_dir: Path, output_dir: Path) -> Path:
+    """`predict`: submission.csv again from a complete run's fold models, once run.json vouches for them; a run
+    being published meanwhile waits, so the file and run.json stay one run's."""
+    with publishing(output_dir):
+        check_run(output_dir, skip=("submission.csv",))
+        path = predict_test(config, load_data(data_dir, config), output_dir)
+        record(output_dir)
     return path
 
 
