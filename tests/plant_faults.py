@@ -122,7 +122,7 @@ FAULTS = [
     Fault(
         "two trainings write into one output folder at once",
         SRC + "outputs.py",
-        "        lock.acquire()\n",
+        "        lock.acquire(timeout=0)\n",
         "",
         ["tests/test_outputs.py::test_a_second_train_into_the_same_folder_is_refused_in_one_line"],
         BINARY_AUC,
