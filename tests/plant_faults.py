@@ -114,7 +114,7 @@ FAULTS = [
     Fault(
         "predict trusts outputs that run.json does not vouch for",
         SRC + "predict.py",
-        '    check_run(output_dir, skip=("submission.csv",))\n',
+        '        check_run(output_dir, skip=("submission.csv",))\n',
         "",
         ["tests/test_outputs.py::test_outputs_that_are_not_one_run_are_refused_in_one_line"],
         BINARY_AUC,
