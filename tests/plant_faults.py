@@ -83,7 +83,7 @@ FAULTS = [
         "report = train_folds(config, data, Path(output_dir), smoke)",
         [
             "tests/test_outputs.py::test_a_run_that_fails_in_its_last_fold_leaves_the_previous_run_whole",
-            "tests/test_outputs.py::test_a_training_stopped_by_a_signal_keeps_the_previous_run[ctrl-c]",
+            "tests/test_outputs.py::test_ctrl_c_stops_training_in_one_line_and_keeps_the_previous_run",
         ],
         TEXT,
     ),
@@ -108,7 +108,7 @@ FAULTS = [
         SRC + "__main__.py.jinja",
         "    except KeyboardInterrupt:\n",
         "    except SystemError:\n",
-        ["tests/test_outputs.py::test_a_training_stopped_by_a_signal_keeps_the_previous_run[ctrl-c]"],
+        ["tests/test_outputs.py::test_ctrl_c_stops_training_in_one_line_and_keeps_the_previous_run"],
         IMAGES_3,
     ),
     Fault(

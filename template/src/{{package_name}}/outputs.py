@@ -8,6 +8,7 @@ import hashlib
 import json
 import os
 import shutil
+import threading
 import time
 from pathlib import Path
 
@@ -15,6 +16,9 @@ from filelock import FileLock, Timeout
 
 from .config import ProjectError
 
+# Set by Ctrl-C (__main__.py): where a library swallows the KeyboardInterrupt (a JAX garbage-collection
+# callback), train still stops at the next model and never publishes.
+INTERRUPTED = threading.Event()
 MANIFEST = "run.json"
 STAGING_PREFIX = ".train-"
 PREVIOUS_PREFIX = ".previous-"
@@ -73,10 +77,16 @@ def publishing(output_dir: Path) -> FileLock:
     return FileLock(Path(output_dir) / ".publish.lock")
 
 
+def stop_if_interrupted() -> None:
+    if INTERRUPTED.is_set():
+        raise KeyboardInterrupt
+
+
 def publish(stage: Path, output_dir: Path) -> Path:
     """Move a complete run from its staging folder into output_dir, in place of the previous run's files (all of
     them: a run with fewer folds leaves no fold of the one before). The previous run is set aside first and put
     back if anything fails (Ctrl-C included); run.json goes in last."""
+    stop_if_interrupted()
     files = listed_files(stage)
     (stage / MANIFEST).write_text(json.dumps({"written": time.strftime("%Y-%m-%d %H:%M:%S"), "files": files}, indent=2))
     new = sorted({name.split("/")[0] for name in files})

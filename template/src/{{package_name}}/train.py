@@ -15,7 +15,7 @@ from .cv import assign_folds
 from .data import load_data
 from .metrics import to_labels
 from .models import build_models
-from .outputs import new_run, publish
+from .outputs import new_run, publish, stop_if_interrupted
 from .predict import predict_test
 from .report import log_class_counts, plot_confusion_matrix, plot_learning_curve
 from .target import Target
@@ -57,6 +57,7 @@ def train_folds(config: dict, data, output_dir: Path, smoke: bool) -> dict:
         fold_dir.mkdir(parents=True, exist_ok=True)
         for model in models:
             history = model.fit(rows[fit].reset_index(drop=True), y[fit], fold_dir)
+            stop_if_interrupted()
             # Out-of-fold predictions go through the same code as test predictions.
             for name, prediction in model.predict(rows[valid].reset_index(drop=True), fold_dir).items():
                 oof.setdefault(name, np.zeros((len(rows), *prediction.shape[1:])))[valid] = prediction
