@@ -424,7 +424,7 @@ FAULTS = [
     Fault(
         "status --wait polls without a bound",
         SRC + "kaggle_api.py",
-        "stop=tenacity.stop_before_delay(60 * config[\"kaggle\"][\"wait_minutes\"]),",
+        'stop=tenacity.stop_before_delay(60 * config["kaggle"]["wait_minutes"]),',
         "stop=tenacity.stop_never,",
         ["tests/test_kaggle_round_trip.py::test_waiting_on_answers_without_a_status_ends"],
         BINARY_AUC,
@@ -591,8 +591,7 @@ FAULTS = [
     Fault(
         "missing transformer weights replaced by random ones",
         NLP + "transformer.py{% endif %}",
-        "        if not isinstance(error, OSError) and \"kagglehub\" not in type(error).__module__:\n"
-        "            raise\n",
+        '        if not isinstance(error, OSError) and "kagglehub" not in type(error).__module__:\n            raise\n',
         "        if isinstance(error, OSError):\n"
         "            return getattr(keras_hub.models, kind).from_preset(source, load_weights=False, **options)\n",
         ["tests/test_transformer.py::test_weights_that_cannot_be_read_stop_the_run_with_how_to_attach_them"],
@@ -719,6 +718,114 @@ FAULTS = [
         "            numeric.append(column)\n",
         "            numeric[:] = numeric or [column]\n",
         ["tests/test_lifecycle.py::test_demo_trains_and_submits_on_bundled_data"],
+    ),
+    Fault(
+        "predict leaves the network's regression values standardised (target transform not undone)",
+        TABULAR + "model.py{% endif %}",
+        '            prediction = parts["target_scaler"].inverse(prediction)',
+        "            pass",
+        ["tests/test_train.py::test_a_row_reaches_each_model_through_predict_as_in_training[keras]"],
+        ["--task", "tabular-regression", "--metric", "rmsle"],
+    ),
+    Fault(
+        "predict refits the network's encoders and scalers on the rows it predicts",
+        TABULAR + "model.py{% endif %}",
+        '        inputs = parts["preprocessor"].transform(rows)',
+        "        inputs = NeuralInputs(self.roles, self.config).fit(rows).transform(rows)",
+        ["tests/test_train.py::test_a_row_reaches_each_model_through_predict_as_in_training[keras]"],
+        BINARY_AUC,
+    ),
+    Fault(
+        "predict refits the trees' category codes on the rows it predicts",
+        TABULAR + "reference.py{% endif %}",
+        'features, model = parts["preprocessor"].transform(rows), parts["model"]',
+        'features, model = tree_preprocessor(self.roles, self.config).fit(rows).transform(rows), parts["model"]',
+        ["tests/test_train.py::test_a_row_reaches_each_model_through_predict_as_in_training[reference]"],
+        BINARY_AUC,
+    ),
+    Fault(
+        "the trees' rmsle predictions stay on the log scale",
+        TABULAR + "reference.py{% endif %}",
+        "prediction = np.clip(np.expm1(prediction), 0, None)",
+        "prediction = np.clip(prediction, 0, None)",
+        ["tests/test_train.py::test_a_row_reaches_each_model_through_predict_as_in_training[reference]"],
+        ["--task", "tabular-regression", "--metric", "rmsle"],
+    ),
+    Fault(
+        "the text network predicts on uncleaned texts",
+        NLP + "model.py{% endif %}",
+        "        texts = joined_texts(rows, self.columns, self.config)\n        x = with_extras(",
+        "        texts = joined_texts(rows, self.columns, self.config, cleaned=False)\n        x = with_extras(",
+        ["tests/test_text.py::test_a_text_reaches_each_model_through_predict_as_it_did_in_training[scratch]"],
+        TEXT,
+    ),
+    Fault(
+        "the text network's vocabulary is learnt again from the texts it predicts",
+        NLP + "model.py{% endif %}",
+        '        layer = vectorizer(self.config, saved["max_length"], saved["words"])\n',
+        '        layer = vectorizer(self.config, saved["max_length"])\n'
+        "        layer.adapt(joined_texts(rows, self.columns, self.config))\n",
+        ["tests/test_text.py::test_a_text_reaches_each_model_through_predict_as_it_did_in_training[scratch]"],
+        TEXT,
+    ),
+    Fault(
+        "the extra columns' encoder is fit again on the rows predicted",
+        NLP + "model.py{% endif %}",
+        'return joblib.load(fold_dir / "extras.joblib").transform(extras_frame(rows, self.columns))',
+        "return extras_encoder(self.columns).fit_transform(extras_frame(rows, self.columns))",
+        ["tests/test_text.py::test_a_text_reaches_each_model_through_predict_as_it_did_in_training[scratch]"],
+        TEXT,
+    ),
+    Fault(
+        "TF-IDF predicts on uncleaned texts",
+        NLP + "reference.py{% endif %}",
+        "pipeline.predict_proba(self.inputs(rows))",
+        'pipeline.predict_proba(self.inputs(rows).assign(__text__=rows["text"].fillna("")))',
+        ["tests/test_text.py::test_a_text_reaches_each_model_through_predict_as_it_did_in_training[tfidf]"],
+        TEXT,
+    ),
+    Fault(
+        "the transformer predicts on texts cut shorter than it was tuned on",
+        NLP + "transformer.py{% endif %}",
+        "        x = with_extras(self.token_inputs(rows), self.extras.transform(rows, fold_dir))\n",
+        "        self.preprocessor.sequence_length = 8\n"
+        "        x = with_extras(self.token_inputs(rows), self.extras.transform(rows, fold_dir))\n",
+        ["tests/test_text.py::test_a_text_reaches_each_model_through_predict_as_it_did_in_training[transformer]"],
+        TEXT,
+    ),
+    Fault(
+        "TFRecord predictions are kept in the files' order, not the records'",
+        KERAS_IMAGE + "pipeline.py{% endif %}",
+        "prediction[stream_order(records, images)] = raw",
+        "prediction[np.arange(len(records))] = raw",
+        [
+            "tests/test_model.py::test_an_image_reaches_each_model_through_predict_as_it_did_in_training[network-tfrecords]"
+        ],
+        IMAGES_3,
+    ),
+    Fault(
+        "training images are rounded to whole pixel values, predicted ones are not",
+        KERAS_IMAGE + "pipeline.py{% endif %}",
+        "dataset = source(records, images, spec).map(lambda image, i: (image, tf.gather(one_hot, i)))",
+        "dataset = source(records, images, spec).map(lambda image, i: (tf.round(image), tf.gather(one_hot, i)))",
+        ["tests/test_model.py::test_an_image_reaches_each_model_through_predict_as_it_did_in_training[network-csv]"],
+        IMAGES_3,
+    ),
+    Fault(
+        "the image reference scales test thumbnails otherwise",
+        IMAGE + "reference.py{% endif %}",
+        "= image.ravel() / 255",
+        '= image.ravel() / (255 if split == "train" else 256)',
+        ["tests/test_model.py::test_an_image_reaches_each_model_through_predict_as_it_did_in_training[reference-csv]"],
+        IMAGES_3,
+    ),
+    Fault(
+        "PyTorch inference normalises pixels otherwise than training",
+        TORCH_IMAGE + "augment.py{% endif %}",
+        "A.Compose([resize, *finish])",
+        "A.Compose([resize, A.Normalize(mean=mean, std=std, max_pixel_value=256.0), ToTensorV2()])",
+        ["tests/test_model.py::test_an_image_reaches_each_model_through_predict_as_it_did_in_training[network-csv]"],
+        TORCH,
     ),
 ]
 
