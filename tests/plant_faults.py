@@ -827,6 +827,22 @@ FAULTS = [
         ["tests/test_model.py::test_an_image_reaches_each_model_through_predict_as_it_did_in_training[network-csv]"],
         TORCH,
     ),
+    Fault(
+        "a full disk ends train in a traceback",
+        SRC + "__main__.py.jinja",
+        "    except OSError as error:\n",
+        "    except ProcessLookupError as error:\n",
+        ["tests/test_outputs.py::test_a_full_disk_stops_train_in_one_line_and_keeps_the_previous_run"],
+        BINARY_AUC,
+    ),
+    Fault(
+        "explain's picture is not part of the run it explains",
+        IMAGE + "explain.py{% endif %}",
+        "        record(output_dir, path.relative_to(output_dir).as_posix())\n",
+        "",
+        ["tests/test_model.py::test_explain_draws_grad_cam_of_the_worst_mistakes"],
+        TORCH,
+    ),
 ]
 
 
