@@ -1,7 +1,8 @@
 """A run's outputs belong to one run, whole. `train` writes into a folder of its own beside them, and only a
 complete run is moved into place, with run.json listing each file and its SHA-256: a run that fails, is
-interrupted or killed leaves the previous run's outputs as they were. `predict`, `push` and `submit` check
-run.json before they trust what they find, and one `train` at a time may write into an output folder."""
+interrupted or killed leaves the previous run's outputs as they were. The commands that read a run (`predict`,
+`submit`) check run.json before they trust what they find, and one `train` at a time may write into an output
+folder."""
 
 import contextlib
 import hashlib
