@@ -995,6 +995,30 @@ FAULTS = [
         ["tests/test_kaggle_round_trip.py::test_a_score_still_pending_when_the_wait_ends_is_a_failure"],
         BINARY_AUC,
     ),
+    Fault(
+        "training batches are shuffled by an unseeded generator",
+        SRC + "batches.py.jinja",
+        "        self.rng = np.random.default_rng(seed)\n",
+        "        self.rng = np.random.default_rng()\n",
+        ["tests/test_train.py::test_a_seeded_fit_repeats_exactly_and_the_trees_use_their_threads"],
+        BINARY_AUC,
+    ),
+    Fault(
+        "the Keras backend ignores the hardware answer",
+        SRC + "hardware.py.jinja",
+        'backend = {"tpu": "jax", "gpu": "tensorflow"}.get(hardware["target"], hardware["cpu"].get("backend", "tensorflow"))',
+        'backend = hardware["cpu"].get("backend", "tensorflow")',
+        ["tests/test_hardware.py::test_the_backend_follows_the_hardware_and_keras_backend_wins[tpu-tensorflow-jax]"],
+        BINARY_AUC,
+    ),
+    Fault(
+        "offline leaves the weights out of the dataset",
+        SRC + "offline.py",
+        '        copy(weights, folder / "weights" / Path(weights).name)\n',
+        "",
+        ["tests/test_kaggle_round_trip.py::test_offline_packs_the_weights_model_pretrained_points_at[file]"],
+        TEXT,
+    ),
 ]
 
 
