@@ -1219,6 +1219,17 @@ FAULTS = [
         ["tests/test_model.py::test_training_batches_have_one_size_and_a_new_order_every_epoch"],
         TORCH,
     ),
+    Fault(
+        "explain shows the least confident mistakes",
+        IMAGE + "explain.py{% endif %}",
+        '.nlargest(count, "confidence")',
+        '.nsmallest(count, "confidence")',
+        [
+            "tests/test_images.py::"
+            "test_explain_picks_the_most_confident_mistakes_first_and_no_more_than_asked[three classes]"
+        ],
+        IMAGES_3,
+    ),
 ]
 
 
