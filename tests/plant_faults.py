@@ -1230,6 +1230,14 @@ FAULTS = [
         ],
         IMAGES_3,
     ),
+    Fault(
+        "predict reads the outputs while a run is being published",
+        SRC + "predict.py",
+        "    with publishing(output_dir):\n        check_run(output_dir",
+        "    if True:\n        check_run(output_dir",
+        ["tests/test_outputs.py::test_predict_waits_for_a_run_being_published"],
+        BINARY_AUC,
+    ),
 ]
 
 
