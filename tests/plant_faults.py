@@ -1238,6 +1238,14 @@ FAULTS = [
         ["tests/test_outputs.py::test_predict_waits_for_a_run_being_published"],
         BINARY_AUC,
     ),
+    Fault(
+        "the learning rate stays put when the global batch grows over devices (Keras)",
+        SRC + "hardware.py.jinja",
+        'learning_rate=config["training"]["learning_rate"] * replicas,',
+        'learning_rate=config["training"]["learning_rate"],',
+        ["tests/test_hardware.py::test_the_gpu_path_uses_its_settings_and_every_device"],
+        [*BINARY_AUC, "--hardware", "gpu"],
+    ),
 ]
 
 
