@@ -1246,6 +1246,22 @@ FAULTS = [
         ["tests/test_hardware.py::test_the_gpu_path_uses_its_settings_and_every_device"],
         [*BINARY_AUC, "--hardware", "gpu"],
     ),
+    Fault(
+        "the transformer decays biases and LayerNorm scales too",
+        NLP + "transformer.py{% endif %}",
+        '    adamw.exclude_from_weight_decay(var_names=["bias", "gamma", "beta"])\n',
+        "",
+        ["tests/test_transformer.py::test_adamw_decays_the_weights_but_not_biases_or_layer_norm_scales"],
+        TEXT,
+    ),
+    Fault(
+        "PyTorch's AdamW ignores training.weight_decay",
+        TORCH_IMAGE + "loop.py{% endif %}",
+        'optimizer = torch.optim.AdamW(trainable, lr=learning_rate, weight_decay=training["weight_decay"])',
+        "optimizer = torch.optim.AdamW(trainable, lr=learning_rate)",
+        ["tests/test_model.py::test_adamw_decays_the_weights_by_training_weight_decay"],
+        TORCH,
+    ),
 ]
 
 
