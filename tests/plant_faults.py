@@ -33,9 +33,15 @@ class Fault:
     answers: list[str] | None = field(default=None)  # `kagglekit new` flags of the project to render
 
 
-TABULAR, IMAGE = SRC + "{% if tabular %}", SRC + "{% if image %}"  # task files: e.g. TABULAR + "model.py{% endif %}"
-KERAS_IMAGE, TORCH_IMAGE = SRC + "{% if image and not pytorch %}", SRC + "{% if image and pytorch %}"
-NLP = SRC + "{% if nlp %}"
+
+
+def variant(condition: str) -> str:
+    """The template folder of one variant's source files: copier merges it into src/<package>/ when it applies."""
+    return "template/src/{% if " + condition + " %}{{package_name}}{% endif %}/"
+
+
+TABULAR, IMAGE, NLP = variant("tabular"), variant("image"), variant("nlp")  # task files: e.g. TABULAR + "model.py"
+KERAS_IMAGE, TORCH_IMAGE = variant("image and not pytorch"), variant("image and pytorch")
 IMAGES_3 = ["--task", "image-classification"]
 TORCH = ["--task", "image-classification", "--framework", "pytorch", "--hardware", "gpu"]
 TEXT = ["--task", "nlp"]
@@ -137,7 +143,7 @@ FAULTS = [
     ),
     Fault(
         "texts without a word reach TF-IDF and the vocabulary",
-        NLP + "text.py{% endif %}",
+        NLP + "text.py",
         "    if wordless:\n",
         "    if False:\n",
         ["tests/test_bad_input.py::test_texts_without_a_single_word_are_refused_before_training"],
@@ -145,7 +151,7 @@ FAULTS = [
     ),
     Fault(
         "images checked by their header only: a truncated file crashes inside tf.data",
-        IMAGE + "images.py{% endif %}",
+        IMAGE + "images.py",
         "                image.load()  # a truncated file passes the header check and fails here\n",
         "",
         [
@@ -256,7 +262,7 @@ FAULTS = [
     ),
     Fault(
         "a reference model that predicts all positives",
-        TABULAR + "reference.py{% endif %}",
+        TABULAR + "reference.py",
         "return {self.name: probabilities[:, 1] if self.n_classes == 2 else probabilities}",
         "return {self.name: np.ones(len(rows)) if self.n_classes == 2 else probabilities}",
         ["tests/test_train.py::test_full_training_clearly_beats_trivial_predictors"],
@@ -325,7 +331,7 @@ FAULTS = [
     ),
     Fault(
         "an unreadable training image accepted",
-        IMAGE + "images.py{% endif %}",
+        IMAGE + "images.py",
         "        except Exception as error:  # empty, or not an image at all\n",
         "        except ValueError as error:  # empty, or not an image at all\n",
         ["tests/test_images.py::test_bad_input_is_refused_in_one_line"],
@@ -333,7 +339,7 @@ FAULTS = [
     ),
     Fault(
         "the network predicting in training mode: augmentation and dropout on",
-        KERAS_IMAGE + "pipeline.py{% endif %}",
+        KERAS_IMAGE + "pipeline.py",
         "raw = model.predict(padded_batches(records, images, spec, batch_size, split, view), verbose=0)"
         "[: len(records)]",
         "raw = np.concatenate([model(x, training=True) for x in padded_batches(records, images, spec, batch_size,"
@@ -343,7 +349,7 @@ FAULTS = [
     ),
     Fault(
         "test-time augmentation averaged over the wrong axis",
-        KERAS_IMAGE + "model.py{% endif %}",
+        KERAS_IMAGE + "model.py",
         "np.mean([plain, *views], axis=0)",
         "np.mean([plain, *views], axis=-1)",
         ["tests/test_model.py::test_test_time_augmentation_averages_each_image_with_its_mirror"],
@@ -351,7 +357,7 @@ FAULTS = [
     ),
     Fault(
         "the backbone not frozen while the head learns",
-        KERAS_IMAGE + "model.py{% endif %}",
+        KERAS_IMAGE + "model.py",
         "    features.trainable = False\n",
         "    features.trainable = True\n",
         ["tests/test_model.py::test_transfer_learning_loads_the_weights_then_fine_tunes_in_two_phases"],
@@ -359,7 +365,7 @@ FAULTS = [
     ),
     Fault(
         "a weights file silently replaced by random weights",
-        KERAS_IMAGE + "model.py{% endif %}",
+        KERAS_IMAGE + "model.py",
         "        base.load_weights(weights)\n",
         "        pass\n",
         ["tests/test_model.py::test_transfer_learning_loads_the_weights_then_fine_tunes_in_two_phases"],
@@ -487,7 +493,7 @@ FAULTS = [
     ),
     Fault(
         "the backbone learns in PyTorch's phase one",
-        TORCH_IMAGE + "model.py{% endif %}",
+        TORCH_IMAGE + "model.py",
         "            for parameter in network.parameters():\n                parameter.requires_grad = False\n",
         "",
         ["tests/test_model.py::test_transfer_learning_loads_the_weights_then_fine_tunes_in_two_phases"],
@@ -495,7 +501,7 @@ FAULTS = [
     ),
     Fault(
         "the frozen backbone's BatchNorm statistics drift in phase one",
-        TORCH_IMAGE + "loop.py{% endif %}",
+        TORCH_IMAGE + "loop.py",
         "            model.eval()\n            head_of(model).train()\n",
         "            pass\n",
         ["tests/test_model.py::test_transfer_learning_loads_the_weights_then_fine_tunes_in_two_phases"],
@@ -503,7 +509,7 @@ FAULTS = [
     ),
     Fault(
         "a PyTorch weights file ignored",
-        TORCH_IMAGE + "model.py{% endif %}",
+        TORCH_IMAGE + "model.py",
         '        options["pretrained_cfg_overlay"] = {"file": weights}\n',
         '        options["pretrained_cfg_overlay"] = {}\n',
         ["tests/test_model.py::test_transfer_learning_loads_the_weights_then_fine_tunes_in_two_phases"],
@@ -511,7 +517,7 @@ FAULTS = [
     ),
     Fault(
         "PyTorch's last epoch kept instead of the best",
-        TORCH_IMAGE + "loop.py{% endif %}",
+        TORCH_IMAGE + "loop.py",
         "        model.load_state_dict(best)  # the best epoch's weights, not the last one's\n",
         "        pass\n",
         ["tests/test_model.py::test_early_stopping_keeps_the_best_epoch"],
@@ -519,7 +525,7 @@ FAULTS = [
     ),
     Fault(
         "PyTorch's augmentation at prediction time",
-        TORCH_IMAGE + "augment.py{% endif %}",
+        TORCH_IMAGE + "augment.py",
         "    return A.Compose([resize, *training, *finish]), A.Compose([resize, *finish])",
         "    return A.Compose([resize, *training, *finish]), A.Compose([resize, *training, *finish])",
         ["tests/test_model.py::test_augmentation_acts_in_training_only"],
@@ -527,7 +533,7 @@ FAULTS = [
     ),
     Fault(
         "PyTorch's test-time view not mirrored",
-        TORCH_IMAGE + "augment.py{% endif %}",
+        TORCH_IMAGE + "augment.py",
         '"horizontal_flip": lambda x: torch.flip(x, dims=[3])',
         '"horizontal_flip": lambda x: torch.flip(x, dims=[2])',
         ["tests/test_model.py::test_test_time_augmentation_averages_each_image_with_its_mirror"],
@@ -543,7 +549,7 @@ FAULTS = [
     ),
     Fault(
         "every DataLoader worker draws the same augmentations",
-        TORCH_IMAGE + "pipeline.py{% endif %}",
+        TORCH_IMAGE + "pipeline.py",
         "    info.dataset.transform.set_random_seed(info.seed % 2**32)\n",
         "    pass\n",
         ["tests/test_model.py::test_each_loader_worker_draws_its_own_augmentations"],
@@ -566,7 +572,7 @@ FAULTS = [
     ),
     Fault(
         "the text network's vocabulary learnt from every row, the validation fold's too",
-        NLP + "models.py{% endif %}",
+        NLP + "models.py",
         "    columns = find_columns(data.train, data.test, config)\n",
         "    columns = find_columns(data.train, data.test, config)\n"
         "    import keras\n"
@@ -579,7 +585,7 @@ FAULTS = [
     ),
     Fault(
         "TF-IDF reference fit on the whole training set",
-        NLP + "models.py{% endif %}",
+        NLP + "models.py",
         "    source = preset_source(config)\n",
         "    source = preset_source(config)\n"
         "    fit, everything = TfidfReference.fit, data.train\n"
@@ -590,7 +596,7 @@ FAULTS = [
     ),
     Fault(
         "missing transformer weights replaced by random ones",
-        NLP + "transformer.py{% endif %}",
+        NLP + "transformer.py",
         '        if not isinstance(error, OSError) and "kagglehub" not in type(error).__module__:\n            raise\n',
         "        if isinstance(error, OSError):\n"
         "            return getattr(keras_hub.models, kind).from_preset(source, load_weights=False, **options)\n",
@@ -599,7 +605,7 @@ FAULTS = [
     ),
     Fault(
         "the transformer's fine-tuned weights thrown away (the preset's head predicts)",
-        NLP + "transformer.py{% endif %}",
+        NLP + "transformer.py",
         '        network.save(fold_dir / "transformer.keras")\n',
         '        extras = x["extras"].shape[1] if "extras" in x else 0\n'
         '        untrained = build_classifier(from_preset("Backbone", self.source), self.n_classes, extras, 0.1)\n'
@@ -609,7 +615,7 @@ FAULTS = [
     ),
     Fault(
         "LightGBM learns from the rows its early stopping watches",
-        TABULAR + "reference.py{% endif %}",
+        TABULAR + "reference.py",
         "            model.fit(\n                x_fit,\n                y_fit,\n",
         "            model.fit(\n                features,\n                y,\n",
         ["tests/test_train.py::test_the_models_train_and_stop_early_on_their_training_fold_only"],
@@ -617,7 +623,7 @@ FAULTS = [
     ),
     Fault(
         "a network kept in memory predicts with its own weights, not the fold's saved file",
-        TABULAR + "model.py{% endif %}",
+        TABULAR + "model.py",
         "        model = self.networks[fold_dir]\n        model.load_weights(",
         "        model = self.networks[fold_dir]\n        if not model.compiled:  # a trained one has its weights\n"
         "            model.load_weights(",
@@ -626,7 +632,7 @@ FAULTS = [
     ),
     Fault(
         "categorical columns share the embedding table's first rows (no offsets)",
-        TABULAR + "model.py{% endif %}",
+        TABULAR + "model.py",
         '(layers_in["categorical"] + offsets)',
         '(layers_in["categorical"])',
         ["tests/test_parts.py::test_each_categorical_column_looks_up_rows_of_its_own_in_the_shared_table"],
@@ -634,7 +640,7 @@ FAULTS = [
     ),
     Fault(
         "the network's initial weights drawn unseeded",
-        TABULAR + "model.py{% endif %}",
+        TABULAR + "model.py",
         "    return np.random.uniform(-limit, limit, shape)",
         "    return np.random.default_rng().uniform(-limit, limit, shape)",
         ["tests/test_parts.py::test_a_seeded_network_starts_from_the_same_glorot_uniform_weights"],
@@ -642,7 +648,7 @@ FAULTS = [
     ),
     Fault(
         "Glorot's limit from the fan-in alone",
-        TABULAR + "model.py{% endif %}",
+        TABULAR + "model.py",
         "limit = np.sqrt(6 / (shape[0] + shape[-1]))",
         "limit = np.sqrt(6 / shape[0])",
         ["tests/test_parts.py::test_a_seeded_network_starts_from_the_same_glorot_uniform_weights"],
@@ -650,7 +656,7 @@ FAULTS = [
     ),
     Fault(
         "no fall-back reference where lightgbm is missing",
-        TABULAR + "reference.py{% endif %}",
+        TABULAR + "reference.py",
         "    except ImportError:\n        return False\n",
         "    except ImportError:\n        return True\n",
         ["tests/test_train.py::test_without_lightgbm_the_reference_is_scikit_learns"],
@@ -658,7 +664,7 @@ FAULTS = [
     ),
     Fault(
         "numbers reach the network on a 0..1 scale, not a standard one",
-        TABULAR + "preprocess.py{% endif %}",
+        TABULAR + "preprocess.py",
         'output_distribution="normal"',
         'output_distribution="uniform"',
         ["tests/test_parts.py::test_numbers_reach_the_network_on_one_scale_with_gaps_flagged"],
@@ -685,7 +691,7 @@ FAULTS = [
     ),
     Fault(
         "a whole float and its integer are two categories",
-        TABULAR + "preprocess.py{% endif %}",
+        TABULAR + "preprocess.py",
         "if isinstance(value, float) and value.is_integer():",
         "if False:",
         ["tests/test_data.py::test_a_category_reads_the_same_whatever_type_its_file_gave_it"],
@@ -714,14 +720,14 @@ FAULTS = [
     ),
     Fault(
         "the demo's models see one raw column",
-        TABULAR + "preprocess.py{% endif %}",
+        TABULAR + "preprocess.py",
         "            numeric.append(column)\n",
         "            numeric[:] = numeric or [column]\n",
         ["tests/test_lifecycle.py::test_demo_trains_and_submits_on_bundled_data"],
     ),
     Fault(
         "predict leaves the network's regression values standardised (target transform not undone)",
-        TABULAR + "model.py{% endif %}",
+        TABULAR + "model.py",
         '            prediction = parts["target_scaler"].inverse(prediction)',
         "            pass",
         ["tests/test_train.py::test_a_row_reaches_each_model_through_predict_as_in_training[keras]"],
@@ -729,7 +735,7 @@ FAULTS = [
     ),
     Fault(
         "predict refits the network's encoders and scalers on the rows it predicts",
-        TABULAR + "model.py{% endif %}",
+        TABULAR + "model.py",
         '        inputs = parts["preprocessor"].transform(rows)',
         "        inputs = NeuralInputs(self.roles, self.config).fit(rows).transform(rows)",
         ["tests/test_train.py::test_a_row_reaches_each_model_through_predict_as_in_training[keras]"],
@@ -737,7 +743,7 @@ FAULTS = [
     ),
     Fault(
         "predict refits the trees' category codes on the rows it predicts",
-        TABULAR + "reference.py{% endif %}",
+        TABULAR + "reference.py",
         'features, model = parts["preprocessor"].transform(rows), parts["model"]',
         'features, model = tree_preprocessor(self.roles, self.config).fit(rows).transform(rows), parts["model"]',
         ["tests/test_train.py::test_a_row_reaches_each_model_through_predict_as_in_training[reference]"],
@@ -745,7 +751,7 @@ FAULTS = [
     ),
     Fault(
         "the trees' rmsle predictions stay on the log scale",
-        TABULAR + "reference.py{% endif %}",
+        TABULAR + "reference.py",
         "prediction = np.clip(np.expm1(prediction), 0, None)",
         "prediction = np.clip(prediction, 0, None)",
         ["tests/test_train.py::test_a_row_reaches_each_model_through_predict_as_in_training[reference]"],
@@ -753,7 +759,7 @@ FAULTS = [
     ),
     Fault(
         "the text network predicts on uncleaned texts",
-        NLP + "model.py{% endif %}",
+        NLP + "model.py",
         "        texts = joined_texts(rows, self.columns, self.config)\n        x = with_extras(",
         "        texts = joined_texts(rows, self.columns, self.config, cleaned=False)\n        x = with_extras(",
         ["tests/test_text.py::test_a_text_reaches_each_model_through_predict_as_it_did_in_training[scratch]"],
@@ -761,7 +767,7 @@ FAULTS = [
     ),
     Fault(
         "the text network's vocabulary is learnt again from the texts it predicts",
-        NLP + "model.py{% endif %}",
+        NLP + "model.py",
         '        layer = vectorizer(self.config, saved["max_length"], saved["words"])\n',
         '        layer = vectorizer(self.config, saved["max_length"])\n'
         "        layer.adapt(joined_texts(rows, self.columns, self.config))\n",
@@ -770,7 +776,7 @@ FAULTS = [
     ),
     Fault(
         "the extra columns' encoder is fit again on the rows predicted",
-        NLP + "model.py{% endif %}",
+        NLP + "model.py",
         'return joblib.load(fold_dir / "extras.joblib").transform(extras_frame(rows, self.columns))',
         "return extras_encoder(self.columns).fit_transform(extras_frame(rows, self.columns))",
         ["tests/test_text.py::test_a_text_reaches_each_model_through_predict_as_it_did_in_training[scratch]"],
@@ -778,7 +784,7 @@ FAULTS = [
     ),
     Fault(
         "TF-IDF predicts on uncleaned texts",
-        NLP + "reference.py{% endif %}",
+        NLP + "reference.py",
         "pipeline.predict_proba(self.inputs(rows))",
         'pipeline.predict_proba(self.inputs(rows).assign(__text__=rows["text"].fillna("")))',
         ["tests/test_text.py::test_a_text_reaches_each_model_through_predict_as_it_did_in_training[tfidf]"],
@@ -786,7 +792,7 @@ FAULTS = [
     ),
     Fault(
         "the transformer predicts on texts cut shorter than it was tuned on",
-        NLP + "transformer.py{% endif %}",
+        NLP + "transformer.py",
         "        x = with_extras(self.token_inputs(rows), self.extras.transform(rows, fold_dir))\n",
         "        self.preprocessor.sequence_length = 8\n"
         "        x = with_extras(self.token_inputs(rows), self.extras.transform(rows, fold_dir))\n",
@@ -795,7 +801,7 @@ FAULTS = [
     ),
     Fault(
         "TFRecord predictions are kept in the files' order, not the records'",
-        KERAS_IMAGE + "pipeline.py{% endif %}",
+        KERAS_IMAGE + "pipeline.py",
         "prediction[stream_order(records, images)] = raw",
         "prediction[np.arange(len(records))] = raw",
         [
@@ -805,7 +811,7 @@ FAULTS = [
     ),
     Fault(
         "training images are rounded to whole pixel values, predicted ones are not",
-        KERAS_IMAGE + "pipeline.py{% endif %}",
+        KERAS_IMAGE + "pipeline.py",
         "dataset = source(records, images, spec).map(lambda image, i: (image, tf.gather(one_hot, i)))",
         "dataset = source(records, images, spec).map(lambda image, i: (tf.round(image), tf.gather(one_hot, i)))",
         ["tests/test_model.py::test_an_image_reaches_each_model_through_predict_as_it_did_in_training[network-csv]"],
@@ -813,7 +819,7 @@ FAULTS = [
     ),
     Fault(
         "the image reference scales test thumbnails otherwise",
-        IMAGE + "reference.py{% endif %}",
+        IMAGE + "reference.py",
         "= image.ravel() / 255",
         '= image.ravel() / (255 if split == "train" else 256)',
         ["tests/test_model.py::test_an_image_reaches_each_model_through_predict_as_it_did_in_training[reference-csv]"],
@@ -821,7 +827,7 @@ FAULTS = [
     ),
     Fault(
         "PyTorch inference normalises pixels otherwise than training",
-        TORCH_IMAGE + "augment.py{% endif %}",
+        TORCH_IMAGE + "augment.py",
         "A.Compose([resize, *finish])",
         "A.Compose([resize, A.Normalize(mean=mean, std=std, max_pixel_value=256.0), ToTensorV2()])",
         ["tests/test_model.py::test_an_image_reaches_each_model_through_predict_as_it_did_in_training[network-csv]"],
@@ -837,7 +843,7 @@ FAULTS = [
     ),
     Fault(
         "explain's picture is not part of the run it explains",
-        IMAGE + "explain.py{% endif %}",
+        IMAGE + "explain.py",
         "        record(output_dir, path.relative_to(output_dir).as_posix())\n",
         "",
         ["tests/test_model.py::test_explain_draws_grad_cam_of_the_worst_mistakes"],
@@ -877,7 +883,7 @@ FAULTS = [
     ),
     Fault(
         "the trees minimise squared error for mae",
-        TABULAR + "reference.py{% endif %}",
+        TABULAR + "reference.py",
         'objective=None if classify else ("l1" if config["metric"] == "mae" else "l2"),',
         'objective=None if classify else "l2",',
         ["tests/test_train.py::test_loss_auto_follows_the_metric[mae-mean_absolute_error-l1]"],
@@ -885,7 +891,7 @@ FAULTS = [
     ),
     Fault(
         "the network minimises absolute error for rmse",
-        TABULAR + "model.py{% endif %}",
+        TABULAR + "model.py",
         'loss = classes.get(config["task"], "mae" if config["metric"] == "mae" else "mse")',
         'loss = classes.get(config["task"], "mae")',
         ["tests/test_train.py::test_loss_auto_follows_the_metric[rmse-mean_squared_error-l2]"],
@@ -893,7 +899,7 @@ FAULTS = [
     ),
     Fault(
         "explain reads outputs run.json does not vouch for",
-        IMAGE + "explain.py{% endif %}",
+        IMAGE + "explain.py",
         '        check_run(output_dir, skip=("submission.csv",))',
         "        pass",
         ["tests/test_outputs.py::test_outputs_that_are_not_one_run_are_refused_in_one_line[explain-no run.json]"],
@@ -901,7 +907,7 @@ FAULTS = [
     ),
     Fault(
         "backbone auto trains from random weights when ImageNet weights are wanted",
-        KERAS_IMAGE + "model.py{% endif %}",
+        KERAS_IMAGE + "model.py",
         'return SMALL_CNN if config["model"]["pretrained"] is False else "efficientnetb0"',
         "return SMALL_CNN",
         ["tests/test_model.py::test_backbone_auto_is_an_imagenet_network_whenever_weights_are_wanted[imagenet]"],
@@ -909,7 +915,7 @@ FAULTS = [
     ),
     Fault(
         "the transformer's cosine decay outlasts its training",
-        NLP + "transformer.py{% endif %}",
+        NLP + "transformer.py",
         'steps = fitted_rows(len(rows)) // batch * settings["epochs"]',
         'steps = len(rows) // setup.batch_size * settings["epochs"]',
         ["tests/test_transformer.py::test_the_learning_rate_warms_up_and_decays_to_its_end_by_the_last_step"],
@@ -917,7 +923,7 @@ FAULTS = [
     ),
     Fault(
         "the Keras image network keeps its last epoch",
-        KERAS_IMAGE + "model.py{% endif %}",
+        KERAS_IMAGE + "model.py",
         "restore_best_weights=True, start_from_epoch=start)",
         "restore_best_weights=False, start_from_epoch=start)",
         ["tests/test_model.py::test_early_stopping_keeps_the_best_epochs_weights"],
@@ -925,7 +931,7 @@ FAULTS = [
     ),
     Fault(
         "the tabular network keeps its last epoch",
-        TABULAR + "model.py{% endif %}",
+        TABULAR + "model.py",
         "stopping = keras.callbacks.EarlyStopping(patience=patience, restore_best_weights=True)",
         "stopping = keras.callbacks.EarlyStopping(patience=patience, restore_best_weights=False)",
         ["tests/test_train.py::test_early_stopping_keeps_the_best_epochs_weights"],
@@ -933,7 +939,7 @@ FAULTS = [
     ),
     Fault(
         "the text network keeps its last epoch",
-        NLP + "model.py{% endif %}",
+        NLP + "model.py",
         'EarlyStopping(patience=settings["early_stopping_patience"], restore_best_weights=True)',
         'EarlyStopping(patience=settings["early_stopping_patience"], restore_best_weights=False)',
         ["tests/test_train.py::test_early_stopping_keeps_the_best_epochs_weights"],
@@ -949,7 +955,7 @@ FAULTS = [
     ),
     Fault(
         "the image cache is published with the run",
-        KERAS_IMAGE + "model.py{% endif %}",
+        KERAS_IMAGE + "model.py",
         "            cached.unlink()\n",
         "            pass\n",
         ["tests/test_images.py::test_mixup_randaugment_and_the_disk_cache_train"],
@@ -957,7 +963,7 @@ FAULTS = [
     ),
     Fault(
         "the trees give every rare category a code of its own",
-        TABULAR + "preprocess.py{% endif %}",
+        TABULAR + "preprocess.py",
         '            min_frequency=config["preprocess"]["rare_category_share"],\n',
         "            min_frequency=None,\n",
         ["tests/test_data.py::test_rare_categories_share_one_code_and_listed_columns_override_the_guess"],
@@ -965,7 +971,7 @@ FAULTS = [
     ),
     Fault(
         "the tabular network's learning rate decays to nothing",
-        TABULAR + "model.py{% endif %}",
+        TABULAR + "model.py",
         "alpha=0.01, warmup_target=peak",
         "alpha=0.0, warmup_target=peak",
         ["tests/test_train.py::test_the_network_warms_up_decays_to_a_hundredth_and_takes_min_steps"],
@@ -973,7 +979,7 @@ FAULTS = [
     ),
     Fault(
         "small tables train for training.epochs only, whatever min_steps says",
-        TABULAR + "model.py{% endif %}",
+        TABULAR + "model.py",
         'epochs = max(training["epochs"], -(-training["min_steps"] // len(batches)))',
         'epochs = training["epochs"]',
         ["tests/test_train.py::test_the_network_warms_up_decays_to_a_hundredth_and_takes_min_steps"],
@@ -1021,7 +1027,7 @@ FAULTS = [
     ),
     Fault(
         "the bigru branch raises",
-        NLP + "model.py{% endif %}",
+        NLP + "model.py",
         "x = keras.layers.Bidirectional(keras.layers.GRU(64))(x)  # padding masked out",
         "raise ValueError(kind)",
         ["tests/test_text.py::test_each_scratch_network_trains_and_predicts_probabilities[bigru]"],
@@ -1029,7 +1035,7 @@ FAULTS = [
     ),
     Fault(
         "model.scratch bigru builds the cnn",
-        NLP + "model.py{% endif %}",
+        NLP + "model.py",
         'if kind == "cnn":',
         "if kind in ARCHITECTURES:",
         ["tests/test_text.py::test_each_scratch_network_trains_and_predicts_probabilities[bigru]"],
@@ -1037,7 +1043,7 @@ FAULTS = [
     ),
     Fault(
         "transformer.max_length ignored: the preset's length always",
-        NLP + "transformer.py{% endif %}",
+        NLP + "transformer.py",
         "min(self.max_length, self.preprocessor.sequence_length)",
         "self.preprocessor.sequence_length",
         ["tests/test_transformer.py::test_transformer_max_length_below_the_presets_cuts_texts_to_it"],
@@ -1045,7 +1051,7 @@ FAULTS = [
     ),
     Fault(
         "the transformer's tokenizer always sees cleaned text",
-        NLP + "transformer.py{% endif %}",
+        NLP + "transformer.py",
         'cleaned=self.config["text"]["clean_for_transformer"]',
         "cleaned=True",
         ["tests/test_transformer.py::test_the_tokenizer_sees_raw_text_unless_clean_for_transformer[raw]"],
@@ -1053,7 +1059,7 @@ FAULTS = [
     ),
     Fault(
         "the network's vocabulary always lowercased",
-        NLP + "model.py{% endif %}",
+        NLP + "model.py",
         'standardize = "lower_and_strip_punctuation" if config["text"]["lowercase"] else "strip_punctuation"',
         'standardize = "lower_and_strip_punctuation"',
         ["tests/test_text.py::test_text_lowercase_decides_whether_the_vocabulary_and_tf_idf_keep_case[case-kept]"],
@@ -1061,7 +1067,7 @@ FAULTS = [
     ),
     Fault(
         "TF-IDF always lowercases",
-        NLP + "reference.py{% endif %}",
+        NLP + "reference.py",
         '"lowercase": lowercase}',
         '"lowercase": True}',
         ["tests/test_text.py::test_text_lowercase_decides_whether_the_vocabulary_and_tf_idf_keep_case[case-kept]"],
@@ -1069,7 +1075,7 @@ FAULTS = [
     ),
     Fault(
         "model.max_tokens ignored: the vocabulary unbounded",
-        NLP + "model.py{% endif %}",
+        NLP + "model.py",
         'max_tokens=config["model"]["max_tokens"] if vocabulary is None else None,',
         "max_tokens=None,",
         ["tests/test_text.py::test_model_max_tokens_bounds_the_vocabulary"],
@@ -1077,7 +1083,7 @@ FAULTS = [
     ),
     Fault(
         "model.max_length auto takes the median words per text, uncapped",
-        NLP + "model.py{% endif %}",
+        NLP + "model.py",
         "np.clip(np.percentile(words, 95), 8, 256)",
         "max(np.percentile(words, 50), 8)",
         [
@@ -1090,7 +1096,7 @@ FAULTS = [
     ),
     Fault(
         "rare extra categories are not pooled",
-        NLP + "text.py{% endif %}",
+        NLP + "text.py",
         "min_frequency=5, ",
         "",
         ["tests/test_text.py::test_rare_categories_share_one_column_and_unseen_ones_join_them"],
@@ -1098,7 +1104,7 @@ FAULTS = [
     ),
     Fault(
         "fine-tuning updates the backbone's BatchNorm statistics",
-        KERAS_IMAGE + "model.py{% endif %}",
+        KERAS_IMAGE + "model.py",
         "        for layer in batch_norms(features):\n            layer.trainable = False\n",
         "        pass\n",
         ["tests/test_model.py::test_fine_tuning_keeps_the_backbones_batch_norm_in_inference_mode"],
@@ -1106,7 +1112,7 @@ FAULTS = [
     ),
     Fault(
         "phase two learns at the full learning rate (Keras)",
-        KERAS_IMAGE + "model.py{% endif %}",
+        KERAS_IMAGE + "model.py",
         'learning_rate = setup.learning_rate * (training["fine_tune_factor"] if history else 1)',
         "learning_rate = setup.learning_rate",
         ["tests/test_model.py::test_phase_two_learns_at_fine_tune_factor_times_the_learning_rate"],
@@ -1114,7 +1120,7 @@ FAULTS = [
     ),
     Fault(
         "early_stopping_start ignored (Keras)",
-        KERAS_IMAGE + "model.py{% endif %}",
+        KERAS_IMAGE + "model.py",
         "restore_best_weights=True, start_from_epoch=start)",
         "restore_best_weights=True)",
         ["tests/test_model.py::test_early_stopping_waits_for_early_stopping_start"],
@@ -1122,7 +1128,7 @@ FAULTS = [
     ),
     Fault(
         "MixUp and CutMix mix the images but not the labels",
-        KERAS_IMAGE + "pipeline.py{% endif %}",
+        KERAS_IMAGE + "pipeline.py",
         'lambda x, y: tuple(mix({"images": x, "labels": y}).values())',
         'lambda x, y: (mix({"images": x, "labels": y})["images"], y)',
         [
@@ -1133,7 +1139,7 @@ FAULTS = [
     ),
     Fault(
         "CutMix chosen although mixup is set",
-        KERAS_IMAGE + "augment.py{% endif %}",
+        KERAS_IMAGE + "augment.py",
         '    if settings["mixup"]:\n',
         '    if settings["mixup"] and not settings["cutmix"]:\n',
         ["tests/test_model.py::test_mixup_and_cutmix_mix_the_labels_as_the_images[mixup and cutmix]"],
@@ -1141,7 +1147,7 @@ FAULTS = [
     ),
     Fault(
         "auto size not capped at 128 for the small CNN",
-        IMAGE + "models.py{% endif %}",
+        IMAGE + "models.py",
         "min(max(height, width), 128)",
         "max(height, width)",
         ["tests/test_images.py::test_auto_size_and_channels_suit_the_network[small cnn, large images]"],
@@ -1149,7 +1155,7 @@ FAULTS = [
     ),
     Fault(
         "on_bad_image: skip also skips bad test images",
-        IMAGE + "images.py{% endif %}",
+        IMAGE + "images.py",
         'if bad and (split == "test" or config["images"]["on_bad_image"] != "skip"):',
         'if bad and config["images"]["on_bad_image"] != "skip":',
         ["tests/test_images.py::test_skip_leaves_out_bad_training_images_but_a_bad_test_image_still_stops_the_run"],
@@ -1157,7 +1163,7 @@ FAULTS = [
     ),
     Fault(
         "train_dir auto looks only in train/",
-        IMAGE + "images.py{% endif %}",
+        IMAGE + "images.py",
         'TRAIN_DIRS, TEST_DIRS = ("train", "train_images", "images"), ("test", "test_images")',
         'TRAIN_DIRS, TEST_DIRS = ("train",), ("test", "test_images")',
         ["tests/test_images.py::test_train_dir_auto_finds_the_other_usual_folder_names[train_images]"],
@@ -1165,7 +1171,7 @@ FAULTS = [
     ),
     Fault(
         "TFRecords under val/ dropped from training",
-        IMAGE + "images.py{% endif %}",
+        IMAGE + "images.py",
         'if f.parent.name in ("train", "val")]',
         'if f.parent.name == "train"]',
         ["tests/test_images.py::test_tfrecords_under_val_are_training_records_too"],
@@ -1173,7 +1179,7 @@ FAULTS = [
     ),
     Fault(
         "phase two learns at the full learning rate (PyTorch)",
-        TORCH_IMAGE + "model.py{% endif %}",
+        TORCH_IMAGE + "model.py",
         'learning_rate = setup.learning_rate * (training["fine_tune_factor"] if history else 1)',
         "learning_rate = setup.learning_rate",
         ["tests/test_model.py::test_phase_two_learns_at_fine_tune_factor_times_the_learning_rate"],
@@ -1181,7 +1187,7 @@ FAULTS = [
     ),
     Fault(
         "images normalised with hand-written 0.5 mean and std",
-        TORCH_IMAGE + "model.py{% endif %}",
+        TORCH_IMAGE + "model.py",
         'mean, std = data_config(backbone)["mean"], data_config(backbone)["std"]',
         "mean, std = (0.5, 0.5, 0.5), (0.5, 0.5, 0.5)",
         ["tests/test_model.py::test_images_are_normalised_with_the_backbones_own_mean_and_std"],
@@ -1189,7 +1195,7 @@ FAULTS = [
     ),
     Fault(
         "early stopping keeps an epoch before early_stopping_start (PyTorch)",
-        TORCH_IMAGE + "loop.py{% endif %}",
+        TORCH_IMAGE + "loop.py",
         '        if head_only or epoch < training["early_stopping_start"]:\n',
         "        if head_only:\n",
         ["tests/test_model.py::test_early_stopping_waits_for_early_stopping_start"],
@@ -1197,7 +1203,7 @@ FAULTS = [
     ),
     Fault(
         "gradients clipped while still scaled by AMP",
-        TORCH_IMAGE + "loop.py{% endif %}",
+        TORCH_IMAGE + "loop.py",
         "            scaler.unscale_(optimizer)  # clip the true gradients, not the scaled ones\n",
         "",
         ["tests/test_model.py::test_gradient_clipping_bounds_the_true_gradients_under_mixed_precision"],
@@ -1205,7 +1211,7 @@ FAULTS = [
     ),
     Fault(
         "the incomplete last training batch kept",
-        TORCH_IMAGE + "pipeline.py{% endif %}",
+        TORCH_IMAGE + "pipeline.py",
         "        drop_last=True,\n",
         "        drop_last=False,\n",
         ["tests/test_model.py::test_training_batches_have_one_size_and_a_new_order_every_epoch"],
@@ -1213,7 +1219,7 @@ FAULTS = [
     ),
     Fault(
         "training batches not shuffled",
-        TORCH_IMAGE + "pipeline.py{% endif %}",
+        TORCH_IMAGE + "pipeline.py",
         "        shuffle=True,\n",
         "        shuffle=False,\n",
         ["tests/test_model.py::test_training_batches_have_one_size_and_a_new_order_every_epoch"],
@@ -1221,7 +1227,7 @@ FAULTS = [
     ),
     Fault(
         "explain shows the least confident mistakes",
-        IMAGE + "explain.py{% endif %}",
+        IMAGE + "explain.py",
         '.nlargest(count, "confidence")',
         '.nsmallest(count, "confidence")',
         [
@@ -1248,7 +1254,7 @@ FAULTS = [
     ),
     Fault(
         "the transformer decays biases and LayerNorm scales too",
-        NLP + "transformer.py{% endif %}",
+        NLP + "transformer.py",
         '    adamw.exclude_from_weight_decay(var_names=["bias", "gamma", "beta"])\n',
         "",
         ["tests/test_transformer.py::test_adamw_decays_the_weights_but_not_biases_or_layer_norm_scales"],
@@ -1256,7 +1262,7 @@ FAULTS = [
     ),
     Fault(
         "PyTorch's AdamW ignores training.weight_decay",
-        TORCH_IMAGE + "loop.py{% endif %}",
+        TORCH_IMAGE + "loop.py",
         'optimizer = torch.optim.AdamW(trainable, lr=learning_rate, weight_decay=training["weight_decay"])',
         "optimizer = torch.optim.AdamW(trainable, lr=learning_rate)",
         ["tests/test_model.py::test_adamw_decays_the_weights_by_training_weight_decay"],
