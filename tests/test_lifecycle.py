@@ -2,6 +2,8 @@
 
 import importlib.util
 import json
+import re
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -62,6 +64,55 @@ def test_update_pulls_template_changes_into_an_earlier_project(tmp_path, capsys)
 
     kagglekit(["update", str(project)])
     assert "A line added to the template later." in (project / "README.md").read_text()
+
+
+def to_conditional_file_names(template):
+    """The template's layout before variant folders: each variant's files beside the shared ones, the variant's
+    condition in each file's name (`src/{{package_name}}/{% if tabular %}model.py{% endif %}`)."""
+    for folder in sorted(template.glob("**/{% if *")):
+        condition, name = re.fullmatch(r"(\{% if .+? %\})(.+)\{% endif %\}", folder.name).groups()
+        for source in sorted(folder.iterdir()):
+            stem, jinja, _ = source.name.partition(".jinja")
+            source.rename(folder.parent / name / f"{condition}{stem}{{% endif %}}{jinja}")
+        folder.rmdir()
+
+
+def test_update_carries_a_project_across_the_variant_folder_layout(tmp_path):
+    """A project rendered when variant files had conditions in their names updates to the variant folders with
+    nothing changed but the template version it records: every rendered path stayed where it was."""
+    template = tmp_path / "kagglekit"
+    subprocess.run(["git", "clone", "-q", str(REPO), str(template)], check=True)
+    to_conditional_file_names(template / "template")
+    assert list((template / "template" / "src" / "{{package_name}}").glob("{% if tabular %}model.py{% endif %}"))
+    git(template, "add", "-A")
+    git(template, "commit", "-q", "-m", "conditional file names")
+    project = tmp_path / "project"
+    for answers in (["-d", "task=image-classification", "-d", "framework=pytorch"], ["-d", "task=nlp"], []):
+        shutil.rmtree(project, ignore_errors=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "copier",
+                "copy",
+                "--defaults",
+                "--vcs-ref",
+                "HEAD",
+                *answers,
+                str(template),
+                str(project),
+            ],
+            check=True,
+            capture_output=True,
+        )
+        git(project, "init", "-q")
+        git(project, "add", "-A")
+        git(project, "commit", "-q", "-m", "start")
+        git(template, "revert", "--no-edit", "HEAD")
+        kagglekit(["update", str(project)])
+        changed = subprocess.run(["git", "-C", str(project), "status", "--porcelain"], capture_output=True, text=True)
+        assert changed.stdout.splitlines() == [" M .copier-answers.yml"], changed.stdout
+        git(template, "revert", "--no-edit", "HEAD")  # conditional file names again, for the next variant
 
 
 def test_demo_trains_and_submits_on_bundled_data(tmp_path, capsys):

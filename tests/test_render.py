@@ -4,7 +4,9 @@ import json
 import re
 import subprocess
 import sys
+from pathlib import Path
 
+import jinja2
 import pandas as pd
 import pytest
 import yaml
@@ -73,6 +75,49 @@ def test_rendered_project_is_clean_and_records_its_answers(project):
         assert not line.startswith("#") or readme[number - 1] == "", f"README.md line {number + 1}: {line}"
     ignored = (folder / ".gitignore").read_text().split()
     assert {"data/", "outputs/", "kaggle.json", ".env"} <= set(ignored)
+
+
+def where_template_files_land(answers: dict) -> dict[Path, list[Path]]:
+    """Each rendered path and the template files that land on it, by copier's documented rules: every part of a
+    path is rendered with the answers, a file with a part that renders empty is left out, `.jinja` is dropped.
+    So variant folders such as `src/{% if tabular %}{{package_name}}{% endif %}/` merge into `src/<package>/`."""
+    environment = jinja2.Environment(undefined=jinja2.StrictUndefined)
+    context = {**answers, "_copier_conf": {"answers_file": ".copier-answers.yml"}}
+    for name, question in yaml.safe_load((REPO / "copier.yml").read_text()).items():
+        if isinstance(question, dict) and question.get("when") is False:  # computed: tabular, image, nlp, pytorch
+            context[name] = environment.from_string(question["default"]).render(context) == "True"
+    landing = {}
+    for source in sorted((REPO / "template").rglob("*")):
+        if source.is_file() and "__pycache__" not in source.parts:  # copier leaves out compiled Python
+            parts = [
+                environment.from_string(part).render(context) for part in source.relative_to(REPO / "template").parts
+            ]
+            if all(parts):
+                rendered = Path(*parts)
+                rendered = rendered.with_name(rendered.name.removesuffix(".jinja"))
+                landing.setdefault(rendered, []).append(source)
+    return landing
+
+
+def test_variant_folders_merge_into_one_project_tree(project):
+    """The template keeps each task's and framework's files in folders of their own; copier renders a folder whose
+    name is empty for these answers to nothing and merges the rest, so the project holds exactly the files its
+    variant's folders hold, each from one template file, the plain .py files byte for byte."""
+    folder, _ = project
+    answers = yaml.safe_load((folder / ".copier-answers.yml").read_text())
+    landing = where_template_files_land(answers)
+    twice = {
+        str(path): [str(s.relative_to(REPO)) for s in sources] for path, sources in landing.items() if len(sources) > 1
+    }
+    assert not twice, f"template files that would overwrite each other: {twice}"
+    rendered = {path.relative_to(folder) for path in folder.rglob("*") if path.is_file()}
+    assert rendered == set(landing), rendered ^ set(landing)
+    for path, (source,) in landing.items():
+        if source.suffix != ".jinja":
+            assert (folder / path).read_bytes() == source.read_bytes(), path
+    modules = {path.name for path in (folder / "src" / answers["package_name"]).iterdir()}
+    task_module = {"image-classification": "images.py", "nlp": "text.py"}.get(answers["task"], "preprocess.py")
+    assert {"images.py", "text.py", "preprocess.py"} & modules == {task_module}  # no other task's modules
 
 
 def test_rendered_project_passes_its_own_tests(project):
