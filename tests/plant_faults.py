@@ -42,6 +42,7 @@ def variant(condition: str) -> str:
 
 TABULAR, IMAGE, NLP = variant("tabular"), variant("image"), variant("nlp")  # task files: e.g. TABULAR + "model.py"
 KERAS_IMAGE, TORCH_IMAGE = variant("image and not pytorch"), variant("image and pytorch")
+KERAS_PROJECT, TORCH_PROJECT = variant("not pytorch"), variant("pytorch")  # framework files: e.g. hardware.py
 IMAGES_3 = ["--task", "image-classification"]
 TORCH = ["--task", "image-classification", "--framework", "pytorch", "--hardware", "gpu"]
 TEXT = ["--task", "nlp"]
@@ -373,7 +374,7 @@ FAULTS = [
     ),
     Fault(
         "no DataParallel on the tpu path",
-        SRC + "hardware.py.jinja",
+        KERAS_PROJECT + "hardware.py",
         "keras.distribution.set_distribution(keras.distribution.DataParallel(devices=devices))",
         "pass",
         ["tests/test_hardware.py::test_the_tpu_path_uses_its_settings_and_every_device"],
@@ -381,7 +382,7 @@ FAULTS = [
     ),
     Fault(
         "the simulated gpu path runs with the CPU's settings",
-        SRC + "hardware.py.jinja",
+        KERAS_PROJECT + "hardware.py",
         'settings = config["hardware"][hardware]\n    keras.mixed_precision',
         'settings = config["hardware"][device]\n    keras.mixed_precision',
         ["tests/test_hardware.py::test_the_gpu_path_uses_its_settings_and_every_device"],
@@ -699,7 +700,7 @@ FAULTS = [
     ),
     Fault(
         "a JAX run seeds through TensorFlow, importing it",
-        SRC + "hardware.py.jinja",
+        KERAS_PROJECT + "hardware.py",
         'if keras.backend.backend() == "jax" and "tensorflow" not in sys.modules:',
         "if False:",
         ["tests/test_render.py::test_smoke_training_from_the_command_line[binary-classification-cpu-auc]"],
@@ -713,7 +714,7 @@ FAULTS = [
     ),
     Fault(
         "TensorFlow's C++ start-up lines shown",
-        SRC + "hardware.py.jinja",
+        KERAS_PROJECT + "hardware.py",
         "with contextlib.nullcontext() if verbose else stderr_captured() as captured:",
         "with contextlib.nullcontext() as captured:",
         ["tests/test_render.py::test_smoke_training_from_the_command_line[nlp-cpu-f1]"],
@@ -1011,7 +1012,7 @@ FAULTS = [
     ),
     Fault(
         "the Keras backend ignores the hardware answer",
-        SRC + "hardware.py.jinja",
+        KERAS_PROJECT + "hardware.py",
         'backend = {"tpu": "jax", "gpu": "tensorflow"}.get(hardware["target"], hardware["cpu"].get("backend", "tensorflow"))',
         'backend = hardware["cpu"].get("backend", "tensorflow")',
         ["tests/test_hardware.py::test_the_backend_follows_the_hardware_and_keras_backend_wins[tpu-tensorflow-jax]"],
@@ -1246,7 +1247,7 @@ FAULTS = [
     ),
     Fault(
         "the learning rate stays put when the global batch grows over devices (Keras)",
-        SRC + "hardware.py.jinja",
+        KERAS_PROJECT + "hardware.py",
         'learning_rate=config["training"]["learning_rate"] * replicas,',
         'learning_rate=config["training"]["learning_rate"],',
         ["tests/test_hardware.py::test_the_gpu_path_uses_its_settings_and_every_device"],

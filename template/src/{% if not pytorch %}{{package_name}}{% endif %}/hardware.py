@@ -1,15 +1,5 @@
-"""Chooses where training runs ({% if pytorch %}devices, mixed precision{% else %}backend, devices, precision{% endif %}, batch size) and says so in one log line."""
-{% if pytorch %}
-import contextlib
-import logging
-import os
-import random
-import sys
-import tempfile
-from dataclasses import dataclass
+"""Chooses where training runs (backend, devices, precision, batch size) and says so in one log line."""
 
-import numpy as np
-{%- else %}
 import atexit
 import contextlib
 import importlib.util
@@ -20,12 +10,8 @@ import shutil
 import sys
 import tempfile
 from dataclasses import dataclass
-{%- endif %}
 
 log = logging.getLogger(__name__)
-
-
-{%- if not pytorch %}
 
 
 def select_backend(hardware: dict) -> str:
@@ -46,7 +32,6 @@ def select_backend(hardware: dict) -> str:
     # Waking them costs time on small tables, which is why LightGBM runs on one thread by default (config.yaml).
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     return os.environ["KERAS_BACKEND"]
-{%- endif %}
 
 
 @contextlib.contextmanager
@@ -62,9 +47,6 @@ def stderr_captured():
             sys.stderr.flush()
             os.dup2(saved, 2)
             os.close(saved)
-
-
-{%- if not pytorch %}
 
 
 def start_quietly(verbose: bool, tensorflow: bool) -> None:
@@ -89,7 +71,6 @@ def start_quietly(verbose: bool, tensorflow: bool) -> None:
                 captured.seek(0)
                 sys.stderr.write(captured.read())
             raise
-{%- endif %}
 
 
 @dataclass
@@ -102,13 +83,6 @@ class Setup:
     workers: int  # threads that cut batches while the devices compute
     learning_rate: float  # scaled with the global batch size
     strategy: object = None  # a tf.distribute strategy for several GPUs, else None
-    device_name: str = "cpu"  # PyTorch: where tensors go ("cuda" or "cpu")
-    amp: bool = False  # PyTorch: automatic mixed precision (float16 autocast), on GPUs only
-    pin_memory: bool = False  # PyTorch: page-locked batches copy to a GPU faster
-
-    @property
-    def device_type(self) -> str:
-        return self.device_name.split(":")[0]
 
     def describe(self) -> dict:
         """What cv.json records about the hardware a run used."""
@@ -123,69 +97,6 @@ class Setup:
     def scope(self):
         """Build and compile models inside this, so their variables live on every replica."""
         return self.strategy.scope() if self.strategy is not None else contextlib.nullcontext()
-
-
-{%- if pytorch %}
-
-
-def seed_everything(seed: int) -> None:
-    """Python's, NumPy's and PyTorch's generators (every GPU's too), so that a run repeats."""
-    import torch
-
-    random.seed(seed)
-    np.random.seed(seed)
-    torch.manual_seed(seed)
-
-
-def configure(config: dict) -> Setup:
-    """Every visible GPU with automatic mixed precision, or the CPU with the cpu settings; one log line says which."""
-    import torch
-
-    target = config["hardware"]["target"]
-    gpus = torch.cuda.device_count() if target == "gpu" else 0
-    hardware = "gpu" if gpus else "cpu"
-    if target != "cpu" and not gpus:
-        log.warning("hardware: %s asked for but none found; running on the CPU with its settings", target)
-    settings = config["hardware"][hardware]
-    torch.backends.cudnn.benchmark = gpus > 0  # one image size throughout: cuDNN may pick its fastest kernels
-    setup = Setup(
-        hardware=hardware,
-        device=hardware,
-        replicas=max(gpus, 1),
-        precision=settings["precision"],
-        batch_size=settings["batch_size"] * max(gpus, 1),
-        workers=settings["workers"],
-        learning_rate=config["training"]["learning_rate"] * max(gpus, 1),
-        device_name="cuda" if gpus else "cpu",
-        amp=gpus > 0 and settings["precision"] == "mixed_float16",  # float16 is slower than float32 on a CPU
-        pin_memory=gpus > 0 and settings["pin_memory"],
-    )
-    amp = "automatic mixed precision (float16)" if setup.amp else "float32, AMP off" + ("" if gpus else " (no GPU)")
-    log.info(
-        "hardware: %s x%d on PyTorch %s, %s, global batch %d, %d loader workers",
-        setup.device,
-        setup.replicas,
-        torch.__version__,
-        amp,
-        setup.batch_size,
-        setup.workers,
-    )
-    return setup
-
-
-def framework(config: dict) -> str:
-    """What trains the network, in words (doctor)."""
-    import timm
-    import torch
-
-    return f"PyTorch {torch.__version__} (CUDA {torch.version.cuda or 'none'}), timm {timm.__version__}"
-
-
-def visible_accelerators(target: str) -> int:
-    import torch
-
-    return torch.cuda.device_count() if target == "gpu" else 0
-{%- else %}
 
 
 def seed_everything(seed: int) -> None:
@@ -297,4 +208,3 @@ def visible_accelerators(target: str) -> int:
         import jax
 
         return sum(device.platform == "tpu" for device in jax.devices())
-{%- endif %}
