@@ -120,6 +120,36 @@ def test_variant_folders_merge_into_one_project_tree(project):
     assert {"images.py", "text.py", "preprocess.py"} & modules == {task_module}  # no other task's modules
 
 
+# Words only one variant's files use: a project of another variant holding one carries a leftover of it.
+VARIANT_WORDS = {
+    "image": r"imagenet|grad-cam|\bpixels?\b|tfrecords?|mixup|cutmix|\baugment",
+    "nlp": r"tf-idf|\btokeni[sz]ers?\b|vocabular|keras.hub|\bn-grams?\b",
+    "tabular": r"lightgbm|\bpreprocess\b|catboost",
+    "pytorch": r"\btorch\b|\btimm\b|albumentations|dataloader",
+    "keras": r"\bkeras\b|\bjax\b",
+}
+
+
+def test_a_project_holds_no_word_of_another_variant(project):
+    """No comment, key, branch or test of a task or framework the project is not (a PyTorch project may say
+    `--framework keras` where it sends the user to the Keras project for TPUs and TFRecords)."""
+    folder, (task, hardware, metric, extra) = project
+    own = {"image-classification": "image", "nlp": "nlp"}.get(task, "tabular")
+    others = [name for name in ("image", "nlp", "tabular") if name != own]
+    others.append("keras" if "pytorch" in extra else "pytorch")
+    found = []
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and path.suffix in (".py", ".md", ".yaml", ".toml"):
+            for number, line in enumerate(path.read_text().splitlines(), start=1):
+                line = line.replace("--framework keras", "")
+                found += [
+                    f"{path.relative_to(folder)}:{number}: {line.strip()}"
+                    for name in others
+                    if re.search(VARIANT_WORDS[name], line, re.IGNORECASE)
+                ]
+    assert not found, "\n".join(found[:20])
+
+
 def test_rendered_project_passes_its_own_tests(project):
     """The cpu render of each task runs every test; its gpu and tpu renders leave out the slow ones (15 s or more
     each: full trainings, image layouts, the kernel bundle). Without accelerators those renders run on their cpu

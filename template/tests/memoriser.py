@@ -3,12 +3,10 @@
 Memoriser remembers every input row it is fit on, with its target, and for a row it is asked about answers the
 target of the identical training row (NaN where it saw none). Put in place of a project's estimator or network,
 it turns `model.fit(rows)` then `model.predict(rows)` into a check of every step between a raw row and the model,
-on the training path and on the prediction path: text cleaning and vocabularies, category encoders and scaling,
-image decoding, resizing, channels and normalisation, extra columns, and the target's transform and its inverse.
+on the training path and on the prediction path: cleaning, encoding, scaling, decoding and normalisation, and
+the target's transform and its inverse.
 A step that differs between the two paths leaves the rows unrecognised, or comes back as another target.
 """
-
-from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -36,7 +34,7 @@ class Memoriser(BaseEstimator):
         self.inputs, self.targets = [], []
 
     def fit(self, x, y, *args, eval_set=(), eval_X=(), eval_y=(), **kwargs):
-        """Remember the training rows, and the early-stopping rows LightGBM is given (either argument name)."""
+        """Remember the training rows, and the early-stopping rows a booster gets (either argument name)."""
         for inputs, targets in [(x, y), *eval_set, *zip(eval_X, eval_y, strict=True)]:
             self.remember(inputs, targets)
         return self
@@ -101,77 +99,3 @@ def recalled_share(prediction: np.ndarray, y: np.ndarray, classes: bool) -> floa
     if prediction.ndim == 1:
         return float(np.mean(prediction == y))
     return float(np.mean((prediction == np.eye(prediction.shape[1])[y]).all(axis=1)))
-
-
-def memorising_keras(monkeypatch) -> Memoriser:
-    """Every Keras network fit in this test remembers the batches it is given instead of learning (training
-    batches three times over, so that rows a dropped last batch left out are seen, and the early-stopping rows);
-    its predict answers what the memory recalls, shaped as the network's outputs."""
-    import keras
-
-    memory = Memoriser()
-
-    def fit(network, x=None, y=None, validation_data=None, **options):
-        seen = list(batches(x, y, passes=3))
-        if validation_data is not None:
-            seen += list(batches(*validation_data) if isinstance(validation_data, tuple) else batches(validation_data))
-        for inputs, targets in seen:
-            memory.remember(inputs, targets)
-        if network.optimizer is not None and not network.optimizer.built:  # saved as a trained network would be
-            network.optimizer.build(network.trainable_variables)
-        return SimpleNamespace(history={"loss": [0.0], "val_loss": [0.0]})
-
-    def predict(network, x, batch_size=None, **options):
-        inputs = [batch for batch, _ in batches(x)]
-        if isinstance(inputs[0], dict):
-            joined = {name: np.concatenate([batch[name] for batch in inputs]) for name in inputs[0]}
-        else:
-            joined = np.concatenate(inputs)
-        return memory.outputs(joined, network.output_shape[-1]).astype("float32")
-
-    monkeypatch.setattr(keras.Model, "fit", fit)
-    monkeypatch.setattr(keras.Model, "predict", predict)
-    return memory
-
-
-def batches(x, y=None, passes: int = 1):
-    """(inputs, targets) batches of a Keras PyDataset, a tf.data dataset or plain arrays, as NumPy."""
-    import keras
-
-    if isinstance(x, keras.utils.PyDataset):
-        for _ in range(passes):
-            for index in range(len(x)):
-                yield x[index]
-            x.on_epoch_end()
-    elif hasattr(x, "as_numpy_iterator"):  # tf.data
-        for _ in range(passes):
-            for batch in x.as_numpy_iterator():
-                yield batch if isinstance(batch, tuple) else (batch, None)
-    else:
-        yield x, y
-
-
-def memorising_torch(monkeypatch, loop) -> Memoriser:
-    """The same for a PyTorch network trained by the project's loop module: loop.fit remembers the batches of
-    images and labels (three passes of the shuffled training loader, then the early-stopping loader), and
-    loop.predict answers the recalled classes as probabilities."""
-    import torch
-
-    memory = Memoriser()
-
-    def fit(network, training, stopping, *args, **options):
-        for loader, passes in ((training, 3), (stopping, 1)):
-            for _ in range(passes):
-                for images, labels in loader:
-                    memory.remember(images.numpy(), labels.numpy())
-        return {"loss": [0.0], "val_loss": [0.0]}
-
-    def predict(network, loader, setup, view=None):
-        images = np.concatenate([batch.numpy() for batch in loader])
-        with torch.no_grad():
-            units = network(torch.as_tensor(images[:1])).shape[1]
-        return memory.outputs(images, units)
-
-    monkeypatch.setattr(loop, "fit", fit)
-    monkeypatch.setattr(loop, "predict", predict)
-    return memory

@@ -1,6 +1,6 @@
 """The models this task trains, all on the same folds. train.py and predict.py use every task's models through
 the same small interface: a `name`, the names of the predictions it returns (`outputs`), `fit(rows, y,
-fold_dir)` that saves the fold's model into fold_dir (and returns its Keras history, if any, for the learning
+fold_dir)` that saves the fold's model into fold_dir (and returns its training history, if any, for the learning
 curve), and `predict(rows, fold_dir)` that returns those predictions: the second class's probability, or one
 probability per class. Here the rows are image records (see images.py)."""
 

@@ -78,7 +78,7 @@ def fit(model, batches, stop_batches, epochs: int, learning_rate: float, setup, 
         if training["progress"]:
             log.info("epoch %d/%d  loss %.4f  val_loss %.4f", epoch + 1, epochs, *(h[-1] for h in history.values()))
         if head_only or epoch < training["early_stopping_start"]:
-            continue  # early stopping neither watches nor keeps these epochs (as Keras's start_from_epoch)
+            continue  # early stopping neither watches nor keeps these epochs
         if history["val_loss"][-1] < best_loss:
             best, best_loss, waited = copy.deepcopy(model.state_dict()), history["val_loss"][-1], 0
         else:

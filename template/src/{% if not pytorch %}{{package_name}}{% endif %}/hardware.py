@@ -27,9 +27,9 @@ def select_backend(hardware: dict) -> str:
         backend = "tensorflow"
     os.environ.setdefault("KERAS_BACKEND", backend)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep TensorFlow's C++ start-up chatter out of the log
-    # OpenMP threads (LightGBM's, scikit-learn's) sleep while they wait for each other instead of spinning: a
-    # spinning thread stalls the rest when anything else shares the cores (measured: 6x slower on 2 busy cores).
-    # Waking them costs time on small tables, which is why LightGBM runs on one thread by default (config.yaml).
+    # OpenMP threads (scikit-learn's and the reference models') sleep while they wait for each other instead of
+    # spinning: a spinning thread stalls the rest when anything else shares the cores (measured: 6x slower on 2
+    # busy cores).
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     return os.environ["KERAS_BACKEND"]
 

@@ -50,7 +50,7 @@ def check_packages(config: dict) -> str:
 
 def satisfies(version: str, wanted: str) -> bool:
     try:
-        from packaging.specifiers import SpecifierSet  # installed with Keras and pip's neighbours
+        from packaging.specifiers import SpecifierSet  # installed beside pip by the project's dependencies
     except ImportError:
         return True  # presence is all that can be checked without it
     return not wanted.strip() or SpecifierSet(wanted.strip()).contains(version, prereleases=True)

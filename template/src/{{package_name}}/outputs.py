@@ -17,7 +17,7 @@ from filelock import FileLock, Timeout
 
 from .config import ProjectError
 
-# Set by Ctrl-C (__main__.py): where a library swallows the KeyboardInterrupt (a JAX garbage-collection
+# Set by Ctrl-C (__main__.py): where a library swallows the KeyboardInterrupt (in a garbage-collection
 # callback), train still stops at the next model and never publishes.
 INTERRUPTED = threading.Event()
 MANIFEST = "run.json"

@@ -104,7 +104,7 @@ def fold_scores(target: Target, y: np.ndarray, folds: np.ndarray, prediction: np
 
 
 def prediction_columns(prefix: str, prediction: np.ndarray, classes: list | None) -> dict:
-    """One column (`prediction_keras`), or one per class (`prediction_cnn_cat`, `prediction_cnn_dog`)."""
+    """One column (`prediction_reference`), or one per class (`prediction_reference_cat`, `..._dog`)."""
     if prediction.ndim == 1:
         return {prefix: prediction}
     return {f"{prefix}_{label}": prediction[:, c] for c, label in enumerate(classes)}
