@@ -99,3 +99,23 @@ def test_doctor_outside_a_project_says_where_to_run_it(tmp_path, capsys):
     with pytest.raises(SystemExit) as exit:
         kagglekit(["doctor", str(tmp_path)])
     assert exit.value.code == 2 and "run doctor in a project made by kagglekit" in capsys.readouterr().err
+
+
+def test_the_generator_has_no_import_circle():
+    """Each generator module imports only modules below it (`cli` -> `demo` -> `template`), never back up."""
+    import ast
+
+    from conftest import REPO
+
+    package = REPO / "generator" / "kagglekit"
+    imports = {}
+    for module in package.glob("*.py"):
+        tree = ast.parse(module.read_text())
+        found = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.level == 1}
+        imports[module.stem] = {name for name in found if name}
+
+    def reaches(start: str, goal: str, seen: frozenset = frozenset()) -> bool:
+        return any(name == goal or (name not in seen and reaches(name, goal, seen | {name})) for name in imports[start])
+
+    circles = sorted(name for name in imports if reaches(name, name))
+    assert not circles, f"modules that import themselves through others: {circles}"

