@@ -1269,6 +1269,36 @@ FAULTS = [
         ["tests/test_model.py::test_adamw_decays_the_weights_by_training_weight_decay"],
         TORCH,
     ),
+    Fault(
+        "the tables' reference names its predictions otherwise than FoldModel says",
+        TABULAR + "reference.py",
+        '    outputs = ["reference"]  # the predictions it returns',
+        '    output_names = ["reference"]',
+        ["tests/test_fold_model.py::test_every_model_is_a_fold_model"],
+        BINARY_AUC,
+    ),
+    Fault(
+        "the transformer's predict takes other arguments than FoldModel's",
+        NLP + "transformer.py",
+        "    def predict(self, rows, fold_dir: Path) -> dict[str, np.ndarray]:",
+        "    def predict(self, texts, fold_dir: Path) -> dict[str, np.ndarray]:",
+        ["tests/test_fold_model.py::test_every_model_is_a_fold_model"],
+        TEXT,
+    ),
+    Fault(
+        "demo imports cli, which imports demo",
+        "generator/kagglekit/demo.py",
+        "from .template import UsageError, render",
+        "from .cli import UsageError, render",
+        ["tests/test_cli.py::test_the_generator_has_no_import_circle"],
+    ),
+    Fault(
+        "a PyTorch example left in every project's Kaggle tests",
+        "template/tests/test_kaggle_round_trip.py.jinja",
+        '"kaggle.offline.packages": ["polars"]',
+        '"kaggle.offline.packages": ["timm"]',
+        ["tests/test_render.py::test_a_project_holds_no_word_of_another_variant[binary-classification-cpu-auc]"],
+    ),
 ]
 
 

@@ -1,11 +1,9 @@
-"""The models this task trains, all on the same folds. train.py and predict.py use every task's models through
-the same small interface: a `name`, the names of the predictions it returns (`outputs`), `fit(rows, y,
-fold_dir)` that saves the fold's model into fold_dir (and returns its training history, if any, for the learning
-curve), and `predict(rows, fold_dir)` that returns those predictions: the second class's probability, or one
-probability per class. Here the rows are image records (see images.py)."""
+"""The models this task trains, all on the same folds. train.py and predict.py use each of them through
+FoldModel (fold_model.py), the interface every task's models share. Here the rows are image records (see images.py)."""
 
 import logging
 
+from .fold_model import FoldModel
 from .model import SMALL_CNN, ImageNetwork, backbone_name, default_size
 from .pipeline import ImageSpec, first_image_shape, numpy_images
 from .reference import PixelReference
@@ -31,7 +29,7 @@ def image_spec(config: dict, data) -> ImageSpec:
     return ImageSpec(size, channels)
 
 
-def build_models(config: dict, data, setup, target, report_dir=None) -> tuple[list, dict]:
+def build_models(config: dict, data, setup, target, report_dir=None) -> tuple[list[FoldModel], dict]:
     """The network and the reference, and the facts about their inputs that cv.json reports. With report_dir,
     a grid of sample training images with their labels goes there too: a first look at the data."""
     spec = image_spec(config, data)

@@ -14,6 +14,7 @@ import numpy as np
 from .augment import augmentation, batch_mixing, tta_views
 from .batches import early_stopping_split, usable_batch_size
 from .config import ProjectError
+from .fold_network import FoldNetwork
 from .paths import pretrained_path
 from .pipeline import ImageSpec, padded_batches, predict_images, training_batches
 
@@ -237,18 +238,21 @@ class ImageNetwork:
         return predictions
 
 
-def load_fold_network(config: dict, fold_dir: Path, spec: ImageSpec, n_classes: int) -> keras.Model:
-    return keras.models.load_model(fold_dir / "network.keras")
+def load_fold_network(config: dict, fold_dir: Path, spec: ImageSpec, n_classes: int) -> FoldNetwork:
+    """A fold's saved network; its own augmentation layer (which only scales pixels outside training) prepares
+    a picture for its features."""
+    network = keras.models.load_model(fold_dir / "network.keras")
+    return FoldNetwork(network, lambda picture: network.get_layer("augmentation")(picture[None], training=False))
 
 
-def grad_cam(network: keras.Model, image: np.ndarray, class_index: int) -> np.ndarray:
+def grad_cam(loaded: FoldNetwork, picture: np.ndarray, class_index: int) -> np.ndarray:
     """How much each place of the last feature map raised the class's probability, in [0, 1] (Grad-CAM). Needs
     Keras on TensorFlow, whose GradientTape it uses: `explain` runs there whatever trained the network."""
     import tensorflow as tf
 
-    features = network.get_layer("features")
+    network = loaded.network
     with tf.GradientTape() as tape:
-        feature_map = features(network.get_layer("augmentation")(image[None], training=False), training=False)
+        feature_map = network.get_layer("features")(loaded.prepare(picture), training=False)
         tape.watch(feature_map)
         probabilities = network.get_layer("classes")(network.get_layer("pool")(feature_map))
         score = probabilities[0, class_index]

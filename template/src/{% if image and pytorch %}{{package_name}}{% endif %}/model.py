@@ -13,6 +13,7 @@ from . import loop
 from .augment import pipelines, tta_views
 from .batches import early_stopping_split, usable_batch_size
 from .config import ProjectError
+from .fold_network import FoldNetwork
 from .paths import pretrained_path
 from .pipeline import ImageSpec, padded_batches, training_batches
 
@@ -167,25 +168,33 @@ class ImageNetwork:
         return predictions
 
 
-def load_fold_network(config: dict, fold_dir: Path, spec: ImageSpec, n_classes: int):
+def load_fold_network(config: dict, fold_dir: Path, spec: ImageSpec, n_classes: int) -> FoldNetwork:
     """A fold's network on the CPU, in inference mode, with the transform its images need."""
     name = backbone_name(config)
     network = build_network(name, spec, n_classes, config, None)
     network.load_state_dict(torch.load(fold_dir / "network.pt", map_location="cpu"))
     _, transform = pipelines(config, spec.size, *scaling(name, spec))
-    return network.eval(), transform
+    return fold_network(network.eval(), transform)
 
 
-def grad_cam(loaded, picture: np.ndarray, class_index: int) -> np.ndarray:
+def fold_network(network: torch.nn.Module, transform) -> FoldNetwork:
+    """The network with what prepares a picture for it: the prediction transform, as a batch of one."""
+
+    def prepare(picture: np.ndarray) -> torch.Tensor:
+        return transform(image=np.clip(picture, 0, 255).astype(np.uint8))["image"][None]
+
+    return FoldNetwork(network, prepare)
+
+
+def grad_cam(loaded: FoldNetwork, picture: np.ndarray, class_index: int) -> np.ndarray:
     """How much each place of the last feature map raised the class's probability, in [0, 1] (Grad-CAM)."""
-    network, transform = loaded
+    network = loaded.network
     if hasattr(network, "forward_features"):  # timm: the feature map, then pooling and the classifier
         features, head = network.forward_features, network.forward_head
     else:  # the small CNN: everything before its pooling layer, then the rest
         pool = next(i for i, layer in enumerate(network) if isinstance(layer, torch.nn.AdaptiveAvgPool2d))
         features, head = network[:pool], network[pool:]
-    image = transform(image=np.clip(picture, 0, 255).astype(np.uint8))["image"]
-    feature_map = features(image[None]).detach().requires_grad_(True)
+    feature_map = features(loaded.prepare(picture)).detach().requires_grad_(True)
     torch.softmax(head(feature_map), dim=1)[0, class_index].backward()
     weights = feature_map.grad[0].mean(dim=(1, 2))  # one weight per feature channel
     heat = torch.relu((feature_map[0] * weights[:, None, None]).sum(0)).detach().numpy()

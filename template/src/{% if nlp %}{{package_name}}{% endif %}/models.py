@@ -1,16 +1,14 @@
-"""The models this task trains, all on the same folds. train.py and predict.py use every task's models through
-the same small interface: a `name`, the names of the predictions it returns (`outputs`), `fit(rows, y,
-fold_dir)` that saves the fold's model into fold_dir (and returns its Keras history, if any, for the learning
-curve), and `predict(rows, fold_dir)` that returns those predictions: the second class's probability, or one
-probability per class. Here the rows are train.csv's or test.csv's rows."""
+"""The models this task trains, all on the same folds. train.py and predict.py use each of them through
+FoldModel (fold_model.py), the interface every task's models share. Here the rows are train.csv's or test.csv's rows."""
 
+from .fold_model import FoldModel
 from .model import ScratchNetwork
 from .reference import TfidfReference
 from .text import find_columns
 from .transformer import Transformer, preset_source
 
 
-def build_models(config: dict, data, setup, target, report_dir=None) -> tuple[list, dict]:
+def build_models(config: dict, data, setup, target, report_dir=None) -> tuple[list[FoldModel], dict]:
     """TF-IDF + logistic regression, the from-scratch network, and the transformer when weights are wanted;
     and the facts about their inputs that cv.json reports."""
     columns = find_columns(data.train, data.test, config)

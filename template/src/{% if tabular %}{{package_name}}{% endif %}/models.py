@@ -1,10 +1,9 @@
-"""The models this task trains, all on the same folds. train.py and predict.py use every task's models through
-the same small interface: a `name`, `fit(rows, y, fold_dir)` that saves the fold's model into fold_dir (and
-returns its Keras history, if any, for the learning curve), and `predict(rows, fold_dir)` that returns named
-predictions: values, the second class's probability, or one probability per class."""
+"""The models this task trains, all on the same folds. train.py and predict.py use each of them through
+FoldModel (fold_model.py), the interface every task's models share. Here the rows are train.csv's or test.csv's rows."""
 
 import logging
 
+from .fold_model import FoldModel
 from .model import KerasNetwork
 from .preprocess import infer_roles
 from .reference import Reference
@@ -12,7 +11,7 @@ from .reference import Reference
 log = logging.getLogger(__name__)
 
 
-def build_models(config: dict, data, setup, target, report_dir=None) -> tuple[list, dict]:
+def build_models(config: dict, data, setup, target, report_dir=None) -> tuple[list[FoldModel], dict]:
     """The network and the reference, and the facts about their inputs that cv.json reports."""
     roles = infer_roles(data.train, data.test, config)
     n_classes = len(target.classes) if target.classes else None
