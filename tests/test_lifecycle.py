@@ -87,24 +87,10 @@ def test_update_carries_a_project_across_the_variant_folder_layout(tmp_path):
     git(template, "add", "-A")
     git(template, "commit", "-q", "-m", "conditional file names")
     project = tmp_path / "project"
+    copy = [sys.executable, "-m", "copier", "copy", "--defaults", "--vcs-ref", "HEAD"]
     for answers in (["-d", "task=image-classification", "-d", "framework=pytorch"], ["-d", "task=nlp"], []):
         shutil.rmtree(project, ignore_errors=True)
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "copier",
-                "copy",
-                "--defaults",
-                "--vcs-ref",
-                "HEAD",
-                *answers,
-                str(template),
-                str(project),
-            ],
-            check=True,
-            capture_output=True,
-        )
+        subprocess.run([*copy, *answers, str(template), str(project)], check=True, capture_output=True)
         git(project, "init", "-q")
         git(project, "add", "-A")
         git(project, "commit", "-q", "-m", "start")

@@ -11,6 +11,8 @@ import sys
 import tempfile
 from dataclasses import dataclass
 
+from .training_setup import TrainingSetup
+
 log = logging.getLogger(__name__)
 
 
@@ -74,25 +76,8 @@ def start_quietly(verbose: bool, tensorflow: bool) -> None:
 
 
 @dataclass
-class Setup:
-    hardware: str  # whose settings in config.yaml apply: the target when its path runs, else cpu
-    device: str  # the platform that computes: cpu, gpu or tpu
-    replicas: int  # devices that each take a slice of every batch
-    precision: str
-    batch_size: int  # global: the per-device batch size times replicas
-    workers: int  # threads that cut batches while the devices compute
-    learning_rate: float  # scaled with the global batch size
+class Setup(TrainingSetup):
     strategy: object = None  # a tf.distribute strategy for several GPUs, else None
-
-    def describe(self) -> dict:
-        """What cv.json records about the hardware a run used."""
-        return {
-            "settings": self.hardware,
-            "device": self.device,
-            "replicas": self.replicas,
-            "precision": self.precision,
-            "global_batch_size": self.batch_size,
-        }
 
     def scope(self):
         """Build and compile models inside this, so their variables live on every replica."""

@@ -6,18 +6,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .training_setup import TrainingSetup
+
 log = logging.getLogger(__name__)
 
 
 @dataclass
-class Setup:
-    hardware: str  # whose settings in config.yaml apply: the target when its path runs, else cpu
-    device: str  # the platform that computes: cpu or gpu
-    replicas: int  # devices that each take a slice of every batch
-    precision: str
-    batch_size: int  # global: the per-device batch size times replicas
-    workers: int  # threads that cut batches while the devices compute
-    learning_rate: float  # scaled with the global batch size
+class Setup(TrainingSetup):
     device_name: str = "cpu"  # where tensors go ("cuda" or "cpu")
     amp: bool = False  # automatic mixed precision (float16 autocast), on GPUs only
     pin_memory: bool = False  # page-locked batches copy to a GPU faster
@@ -25,16 +20,6 @@ class Setup:
     @property
     def device_type(self) -> str:
         return self.device_name.split(":")[0]
-
-    def describe(self) -> dict:
-        """What cv.json records about the hardware a run used."""
-        return {
-            "settings": self.hardware,
-            "device": self.device,
-            "replicas": self.replicas,
-            "precision": self.precision,
-            "global_batch_size": self.batch_size,
-        }
 
 
 def seed_everything(seed: int) -> None:
