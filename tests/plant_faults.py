@@ -33,8 +33,6 @@ class Fault:
     answers: list[str] | None = field(default=None)  # `kagglekit new` flags of the project to render
 
 
-
-
 def variant(condition: str) -> str:
     """The template folder of one variant's source files: copier merges it into src/<package>/ when it applies."""
     return "template/src/{% if " + condition + " %}{{package_name}}{% endif %}/"
@@ -97,7 +95,8 @@ FAULTS = [
     Fault(
         "a run with fewer folds leaves the previous run's extra fold models beside its own",
         SRC + "outputs.py",
-        'old = sorted({name.split("/")[0] for name in read_manifest(output_dir).get("files", {})} | set(new) | {MANIFEST})',
+        'old = sorted({name.split("/")[0] for name in read_manifest(output_dir).get("files", {})}'
+        " | set(new) | {MANIFEST})",
         "old = sorted(set(new) | {MANIFEST})",
         ["tests/test_outputs.py::test_a_new_run_replaces_the_previous_one_whole"],
         BINARY_AUC,
@@ -479,7 +478,8 @@ FAULTS = [
     Fault(
         "offline wheels for this machine's Python instead of Kaggle's",
         SRC + "offline.py",
-        '            "--python-version",\n            str(offline["python"]),\n            "--platform",\n            offline["platform"],\n',
+        '            "--python-version",\n            str(offline["python"]),\n'
+        '            "--platform",\n            offline["platform"],\n',
         "",
         ["tests/test_kaggle_round_trip.py::test_offline_wheels_are_for_kaggles_python"],
         BINARY_AUC,
@@ -877,7 +877,8 @@ FAULTS = [
     Fault(
         "the decision threshold is never tuned",
         SRC + "metrics.py",
-        "    best = scores.argmax() if metric.greater_is_better else scores.argmin()\n    return float(candidates[best])",
+        "    best = scores.argmax() if metric.greater_is_better else scores.argmin()\n"
+        "    return float(candidates[best])",
         "    return 0.5",
         ["tests/test_parts.py::test_two_classes_are_decided_at_the_threshold_that_scores_best_out_of_fold"],
         TEXT,
@@ -1013,7 +1014,8 @@ FAULTS = [
     Fault(
         "the Keras backend ignores the hardware answer",
         KERAS_PROJECT + "hardware.py",
-        'backend = {"tpu": "jax", "gpu": "tensorflow"}.get(hardware["target"], hardware["cpu"].get("backend", "tensorflow"))',
+        'backend = {"tpu": "jax", "gpu": "tensorflow"}.get(hardware["target"], '
+        'hardware["cpu"].get("backend", "tensorflow"))',
         'backend = hardware["cpu"].get("backend", "tensorflow")',
         ["tests/test_hardware.py::test_the_backend_follows_the_hardware_and_keras_backend_wins[tpu-tensorflow-jax]"],
         BINARY_AUC,

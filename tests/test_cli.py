@@ -1,7 +1,9 @@
 """Bad input is refused in one line with exit code 2, and nothing is written."""
 
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from conftest import render, write_synthetic_data
@@ -119,3 +121,20 @@ def test_the_generator_has_no_import_circle():
 
     circles = sorted(name for name in imports if reaches(name, name))
     assert not circles, f"modules that import themselves through others: {circles}"
+
+
+def test_the_repository_and_the_templates_plain_python_pass_ruff():
+    """ruff reads the template's plain .py files where they lie (the .jinja ones are linted once rendered, in
+    test_render.py), with the rules a rendered project uses, and kagglekit's own code with the same."""
+    from conftest import REPO
+
+    for command in (["check"], ["format", "--check"]):
+        result = subprocess.run(
+            [sys.executable, "-m", "ruff", *command, "--no-cache", str(REPO)], capture_output=True, text=True, cwd=REPO
+        )
+        assert result.returncode == 0, result.stdout[-3000:]
+
+    def ruff_rules(pyproject: Path) -> list:
+        return re.findall(r"^(line-length|select) = (.+)$", pyproject.read_text(), re.MULTILINE)
+
+    assert ruff_rules(REPO / "template" / "pyproject.toml.jinja") == ruff_rules(REPO / "pyproject.toml")
