@@ -21,13 +21,13 @@ def write_synthetic_data(project: Path, data_dir: Path, **options) -> Path:
     """Use the rendered project's own synthetic competition writer, with the project's config."""
     spec = importlib.util.spec_from_file_location("synthetic", project / "tests" / "synthetic.py")
     synthetic = importlib.util.module_from_spec(spec)
-    sys.path.insert(0, str(project / "tests"))  # it imports its neighbour known_answers.py
+    sys.path.insert(0, str(project / "tests"))  # it imports its neighbours (known_answers.py, ...)
     try:
         spec.loader.exec_module(synthetic)
+        config = yaml.safe_load((project / "config.yaml").read_text())
+        return synthetic.write_competition(data_dir, config, **options)
     finally:
         sys.path.remove(str(project / "tests"))
-    config = yaml.safe_load((project / "config.yaml").read_text())
-    return synthetic.write_competition(data_dir, config, **options)
 
 
 # Re-reads the smoke run's submission.csv from disk and checks it with the project's own checker.

@@ -126,7 +126,7 @@ VARIANT_WORDS = {
     "nlp": r"tf-idf|\btokeni[sz]ers?\b|vocabular|keras.hub|\bn-grams?\b",
     "tabular": r"lightgbm|\bpreprocess\b|catboost",
     "pytorch": r"\btorch\b|\btimm\b|albumentations|dataloader",
-    "keras": r"\bkeras\b|\bjax\b",
+    "keras": r"\bkeras\b|\bjax\b|tf\.data|import tensorflow",
 }
 
 

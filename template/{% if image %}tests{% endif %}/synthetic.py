@@ -93,31 +93,10 @@ def write_competition(
             folder / "test.csv", index=False
         )
         test_ids = list(range(1, test_count + 1))
-    elif layout == "tfrecords":  # Petals to the Metal: JPEG bytes, a class number and an id per record
-        import tensorflow as tf
+    elif layout == "tfrecords":  # Petals to the Metal (TensorFlow writes the records: --framework keras)
+        from synthetic_tfrecords import write_tfrecords
 
-        def example(pixels, label, identifier):
-            encoded = tf.io.encode_jpeg(np.repeat(pixels[..., None], 3, axis=2)).numpy()
-            feature = {
-                "image": tf.train.Feature(bytes_list=tf.train.BytesList(value=[encoded])),
-                "id": tf.train.Feature(bytes_list=tf.train.BytesList(value=[identifier.encode()])),
-            }
-            if label is not None:
-                feature["class"] = tf.train.Feature(int64_list=tf.train.Int64List(value=[label]))
-            return tf.train.Example(features=tf.train.Features(feature=feature)).SerializeToString()
-
-        root = folder / f"tfrecords-jpeg-{SIZE}x{SIZE}"
-        half = rows // 2  # train/ and val/ both hold labelled records
-        parts = {"train": range(0, half), "val": range(half, rows)}
-        for name, part in parts.items():
-            (root / name).mkdir(parents=True)
-            with tf.io.TFRecordWriter(str(root / name / f"{name}00-{len(part)}.tfrec")) as writer:
-                for k in part:
-                    writer.write(example(train_pixels[k], classes.index(train_labels[k]), train_ids[k]))
-        (root / "test").mkdir()
-        with tf.io.TFRecordWriter(str(root / "test" / f"test00-{test_count}.tfrec")) as writer:
-            for pixels, identifier in zip(test_pixels, test_ids, strict=True):
-                writer.write(example(pixels, None, identifier))
+        write_tfrecords(folder, classes, (train_pixels, train_labels, train_ids), (test_pixels, test_ids))
         classes = list(range(len(classes)))  # TFRecords store class numbers
     else:
         raise ValueError(layout)

@@ -9,7 +9,7 @@ import pandas as pd
 import torch
 from PIL import Image
 
-from .images import ImageError, Images
+from .images import Images
 
 
 @dataclass(frozen=True)
@@ -23,8 +23,6 @@ def read_image(image, images: Images, channels: int | None = None) -> np.ndarray
     if images.layout == "pixels":
         pixels = images.pixels[int(image)][..., None]
         return np.repeat(pixels, 3, axis=-1) if channels == 3 else pixels
-    if images.layout == "tfrecords":
-        raise ImageError("TFRecords are read with TensorFlow: render the project with --framework keras for them")
     with Image.open(image) as opened:
         mode = {1: "L", 3: "RGB"}.get(channels) or ("L" if opened.mode in ("L", "I", "I;16", "1") else "RGB")
         pixels = np.asarray(opened.convert(mode))
