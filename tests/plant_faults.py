@@ -376,7 +376,7 @@ FAULTS = [
         KERAS_PROJECT + "hardware.py",
         "keras.distribution.set_distribution(keras.distribution.DataParallel(devices=devices))",
         "pass",
-        ["tests/test_hardware.py::test_the_tpu_path_uses_its_settings_and_every_device"],
+        ["tests/test_accelerator_path.py::test_the_tpu_path_uses_its_settings_and_every_device"],
         ["--hardware", "tpu", *BINARY_AUC],
     ),
     Fault(
@@ -384,7 +384,7 @@ FAULTS = [
         KERAS_PROJECT + "hardware.py",
         'settings = config["hardware"][hardware]\n    keras.mixed_precision',
         'settings = config["hardware"][device]\n    keras.mixed_precision',
-        ["tests/test_hardware.py::test_the_gpu_path_uses_its_settings_and_every_device"],
+        ["tests/test_accelerator_path.py::test_the_gpu_path_uses_its_settings_and_every_device"],
         ["--hardware", "gpu", *BINARY_AUC],
     ),
     Fault(
@@ -1252,7 +1252,7 @@ FAULTS = [
         KERAS_PROJECT + "hardware.py",
         'learning_rate=config["training"]["learning_rate"] * replicas,',
         'learning_rate=config["training"]["learning_rate"],',
-        ["tests/test_hardware.py::test_the_gpu_path_uses_its_settings_and_every_device"],
+        ["tests/test_accelerator_path.py::test_the_gpu_path_uses_its_settings_and_every_device"],
         [*BINARY_AUC, "--hardware", "gpu"],
     ),
     Fault(
@@ -1300,6 +1300,22 @@ FAULTS = [
         '"kaggle.offline.packages": ["polars"]',
         '"kaggle.offline.packages": ["timm"]',
         ["tests/test_render.py::test_a_project_holds_no_word_of_another_variant[binary-classification-cpu-auc]"],
+    ),
+    Fault(
+        "the text network's output computes in half precision",
+        NLP + "model.py",
+        'outputs = keras.layers.Dense(n_classes, activation="softmax", dtype="float32")(x)',
+        'outputs = keras.layers.Dense(n_classes, activation="softmax")(x)',
+        ["tests/test_hardware.py::test_the_model_trains_in_mixed_precision[mixed_float16-float16]"],
+        TEXT,
+    ),
+    Fault(
+        "sharding ignored on the tpu path: one device trains",
+        KERAS_PROJECT + "hardware.py",
+        'if devices[0].platform == "tpu" or len(devices) > 1:',
+        'if devices[0].platform == "tpu":',
+        ["tests/test_sharded_training.py::test_sharded_training_matches_one_device"],
+        ["--hardware", "tpu", *BINARY_AUC],
     ),
 ]
 
