@@ -1174,7 +1174,7 @@ FAULTS = [
     ),
     Fault(
         "TFRecords under val/ dropped from training",
-        IMAGE + "images.py",
+        KERAS_IMAGE + "tfrecords.py",
         'if f.parent.name in ("train", "val")]',
         'if f.parent.name == "train"]',
         ["tests/test_images.py::test_tfrecords_under_val_are_training_records_too"],

@@ -4,10 +4,11 @@ FoldModel (fold_model.py), the interface every task's models share. Here the row
 import logging
 
 from .fold_model import FoldModel
-from .model import SMALL_CNN, ImageNetwork, backbone_name, default_size
+from .model import ImageNetwork, backbone_name, default_size
 from .pipeline import ImageSpec, first_image_shape, numpy_images
 from .reference import PixelReference
 from .report import plot_images
+from .weights import SMALL_CNN
 
 log = logging.getLogger(__name__)
 

@@ -15,8 +15,8 @@ from .augment import augmentation, batch_mixing, tta_views
 from .batches import early_stopping_split, usable_batch_size
 from .config import ProjectError
 from .fold_network import FoldNetwork
-from .paths import pretrained_path
 from .pipeline import ImageSpec, padded_batches, predict_images, training_batches
+from .weights import SMALL_CNN, starting_weights
 
 log = logging.getLogger(__name__)
 # name: (keras.applications constructor, input scaling it expects beyond its own, size it was trained at)
@@ -29,7 +29,6 @@ BACKBONES = {
     "mobilenetv3small": ("MobileNetV3Small", None, 224),
     "resnet50v2": ("ResNet50V2", "minus_one_to_one", 224),
 }
-SMALL_CNN = "small_cnn"
 
 
 def backbone_name(config: dict) -> str:
@@ -47,24 +46,6 @@ def backbone_name(config: dict) -> str:
 def default_size(backbone: str) -> int:
     """The image side the backbone was trained at."""
     return BACKBONES[backbone][2]
-
-
-def weights_source(config: dict, backbone: str) -> str | None:
-    """None (random weights), "imagenet" (downloaded by Keras), or the path of a weights file."""
-    pretrained = config["model"]["pretrained"]
-    if backbone == SMALL_CNN or pretrained is False:
-        if backbone == SMALL_CNN and pretrained not in (False, True):
-            raise ProjectError(f"{SMALL_CNN} trains from scratch: set model.pretrained: false, or choose a backbone")
-        return None
-    if pretrained is True:
-        return "imagenet"
-    pretrained = pretrained_path(config)
-    if not Path(pretrained).is_file():
-        raise ProjectError(
-            f"model.pretrained points at {pretrained}, which does not exist: attach the weights to the kernel (a Kaggle"
-            " dataset or model, listed in kaggle.dataset_sources or model_sources) and give their path"
-        )
-    return str(pretrained)
 
 
 def small_cnn(spec: ImageSpec, config: dict) -> keras.Model:
@@ -108,7 +89,7 @@ def pretrained_features(backbone: str, spec: ImageSpec, weights: str | None) -> 
 def build_network(spec: ImageSpec, n_classes: int, config: dict) -> tuple[keras.Model, keras.Model]:
     """(network, its feature extractor). The augmentation layers act only in training."""
     backbone = backbone_name(config)
-    weights = weights_source(config, backbone)
+    weights = starting_weights(config, backbone, "imagenet")
     inputs = keras.Input((*spec.size, spec.channels), name="image")
     x = augmentation(config)(inputs)
     if backbone == SMALL_CNN:
@@ -207,7 +188,7 @@ class ImageNetwork:
         epochs, history = training["epochs"], {}
         with setup.scope():  # variables, the optimizer's too, on every device
             network, features = build_network(self.spec, self.n_classes, config)
-            if self.name != SMALL_CNN and weights_source(config, self.name):
+            if self.name != SMALL_CNN and starting_weights(config, self.name, "imagenet"):
                 head = min(training["head_epochs"], epochs - 1)
                 history = train_head(network, features, batches, stop, head, steps, setup.learning_rate, config)
                 epochs -= head

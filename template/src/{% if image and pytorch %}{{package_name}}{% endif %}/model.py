@@ -14,11 +14,10 @@ from .augment import pipelines, tta_views
 from .batches import early_stopping_split, usable_batch_size
 from .config import ProjectError
 from .fold_network import FoldNetwork
-from .paths import pretrained_path
 from .pipeline import ImageSpec, padded_batches, training_batches
+from .weights import SMALL_CNN, starting_weights
 
 log = logging.getLogger(__name__)
-SMALL_CNN = "small_cnn"
 DEFAULT_BACKBONE = "efficientnet_b0"
 SMALL_CNN_SCALING = ((0.0,), (1.0,))  # mean and std: pixels in [0, 1], as the small CNN was made for
 
@@ -52,24 +51,6 @@ def scaling(backbone: str, spec: ImageSpec) -> tuple:
     if spec.channels == 1 and len(mean) == 3:  # a grayscale image seen by an RGB backbone's statistics
         return mean[:1], std[:1]
     return mean, std
-
-
-def weights_file(config: dict, backbone: str) -> str | None:
-    """None (random weights for the small CNN or pretrained: false), "hub" (timm downloads them) or a file."""
-    pretrained = config["model"]["pretrained"]
-    if backbone == SMALL_CNN or pretrained is False:
-        if backbone == SMALL_CNN and pretrained not in (False, True):
-            raise ProjectError(f"{SMALL_CNN} trains from scratch: set model.pretrained: false, or choose a backbone")
-        return None
-    if pretrained is True:
-        return "hub"
-    path = pretrained_path(config)
-    if not Path(path).is_file():
-        raise ProjectError(
-            f"model.pretrained points at {path}, which does not exist: attach the weights to the kernel (a Kaggle"
-            " dataset or model, listed in kaggle.dataset_sources or model_sources) and give their path"
-        )
-    return path
 
 
 def small_cnn(spec: ImageSpec, n_classes: int, config: dict) -> torch.nn.Sequential:
@@ -133,7 +114,7 @@ class ImageNetwork:
         stop = padded_batches(
             rows.loc[stop_rows], self.images, self.spec, self.predict_transform, batch, setup, labels=y[stop_rows]
         )
-        weights = weights_file(config, self.name)
+        weights = starting_weights(config, self.name, "hub")
         network, history, epochs = self.network(weights), {}, training["epochs"]
         if weights is not None:  # phase one: only the new classifier learns
             head = min(training["head_epochs"], epochs - 1)
