@@ -16,6 +16,7 @@ from .kaggle_api import NO_CREDENTIALS, credential_source, credentials_file
 from .paths import default_data_dir, on_kaggle
 
 PROJECT = __package__
+PYPROJECT = Path(__file__).resolve().parents[2] / "pyproject.toml"  # src/<package>/doctor.py -> the project
 
 
 def check_python(config: dict) -> str:
@@ -26,14 +27,8 @@ def check_python(config: dict) -> str:
 
 def check_packages(config: dict) -> str:
     """Every dependency in the project's pyproject.toml installed, at a version it accepts."""
-    try:
-        requirements = importlib.metadata.requires(PROJECT) or []
-    except importlib.metadata.PackageNotFoundError:
-        raise ProjectError("the project is not installed in this Python: pip install -e . in its folder") from None
     found, problems = [], []
-    for requirement in requirements:
-        if "extra ==" in requirement:  # the dev tools
-            continue
+    for requirement in project_requirements():
         name, wanted = re.match(r"([A-Za-z0-9_.\-]+)\s*(.*)", requirement.split(";")[0]).groups()
         try:
             version = importlib.metadata.version(name)
@@ -46,6 +41,22 @@ def check_packages(config: dict) -> str:
     if problems:
         raise ProjectError(f"{', '.join(problems)}: run  pip install -e .  in the project folder")
     return ", ".join(found)
+
+
+def project_requirements() -> list[str]:
+    """The dependencies this project's own pyproject.toml lists (not those of another installed project that has
+    the same package name); where there is no pyproject.toml (a Kaggle kernel's bundle), the installed ones."""
+    try:
+        import tomllib  # Python 3.11 and newer
+    except ModuleNotFoundError:
+        tomllib = None
+    if tomllib is not None and PYPROJECT.is_file():
+        return tomllib.loads(PYPROJECT.read_text())["project"]["dependencies"]
+    try:
+        requirements = importlib.metadata.requires(PROJECT) or []
+    except importlib.metadata.PackageNotFoundError:
+        raise ProjectError("the project is not installed in this Python: pip install -e . in its folder") from None
+    return [requirement for requirement in requirements if "extra ==" not in requirement]  # not the dev tools
 
 
 def satisfies(version: str, wanted: str) -> bool:
