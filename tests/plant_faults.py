@@ -1325,12 +1325,33 @@ FAULTS = [
         ["tests/test_kaggle_round_trip.py::test_doctor_checks_the_projects_own_pyproject_not_a_namesake_installed"],
         BINARY_AUC,
     ),
+    Fault(
+        "every demo renders into the same folder",
+        "generator/kagglekit/cli.py",
+        'dest = args.dest or Path(f"kagglekit-demo-{dataset}")',
+        'dest = args.dest or Path("kagglekit-demo")',
+        ["tests/test_cli.py::test_each_demo_renders_into_a_folder_of_its_own"],
+    ),
+    Fault(
+        "a bundled example's name brings none of its answers",
+        "generator/kagglekit/cli.py",
+        "render(args.dest, answers, args.defaults, args.force, suggested=defaults)",
+        "render(args.dest, answers, args.defaults, args.force)",
+        ["tests/test_cli.py::test_a_bundled_examples_name_brings_its_answers_and_flags_still_win"],
+    ),
+    Fault(
+        "new says nothing of what to do next",
+        "generator/kagglekit/cli.py",
+        "            print(next_steps(args.dest))",
+        "            pass",
+        ["tests/test_cli.py::test_new_says_what_to_do_next"],
+    ),
 ]
 
 
 def copy_of_repository(folder: Path) -> Path:
     copy = folder / "kagglekit"
-    ignore = shutil.ignore_patterns(".git", ".venv", "__pycache__", "*.egg-info", ".pytest_cache", "kagglekit-demo")
+    ignore = shutil.ignore_patterns(".git", ".venv", "__pycache__", "*.egg-info", ".pytest_cache", "kagglekit-demo*")
     shutil.copytree(REPO, copy, ignore=ignore)
     return copy
 

@@ -138,3 +138,38 @@ def test_the_repository_and_the_templates_plain_python_pass_ruff():
         return re.findall(r"^(line-length|select) = (.+)$", pyproject.read_text(), re.MULTILINE)
 
     assert ruff_rules(REPO / "template" / "pyproject.toml.jinja") == ruff_rules(REPO / "pyproject.toml")
+
+
+def test_new_says_what_to_do_next(tmp_path, capsys):
+    render(tmp_path / "titanic", "--competition", "titanic")
+    out = capsys.readouterr().out
+    assert f"cd {tmp_path / 'titanic'}" in out and 'pip install -e ".[dev]"' in out
+    assert "python -m titanic download" in out and "python -m titanic train --smoke" in out
+
+
+def test_a_bundled_examples_name_brings_its_answers_and_flags_still_win(tmp_path):
+    import yaml
+
+    render(tmp_path / "titanic", "--competition", "titanic", "--metric", "f1")
+    answers = yaml.safe_load((tmp_path / "titanic" / ".copier-answers.yml").read_text())
+    assert (answers["id_column"], answers["target"], answers["metric"]) == ("PassengerId", "Survived", "f1")
+    render(tmp_path / "house", "--competition", "house-prices")  # the file's name: the competition's real slug
+    answers = yaml.safe_load((tmp_path / "house" / ".copier-answers.yml").read_text())
+    assert answers["competition"] == "house-prices-advanced-regression-techniques"
+    assert (answers["task"], answers["target"]) == ("tabular-regression", "SalePrice")
+
+
+def test_each_demo_renders_into_a_folder_of_its_own(tmp_path, monkeypatch):
+    """The README's demos run one after another: each data set's default folder differs."""
+    from kagglekit import demo as demo_module
+
+    folders = []
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(demo_module, "demo", lambda dest, *args: folders.append(dest))
+    for flags in ([], ["--task", "nlp"], ["--task", "image-classification"]):
+        kagglekit(["demo", *flags])
+    assert [str(folder) for folder in folders] == [
+        "kagglekit-demo-breast-cancer",
+        "kagglekit-demo-reviews",
+        "kagglekit-demo-digits",
+    ]

@@ -30,7 +30,7 @@ def test_the_wheel_ships_the_template(tmp_path):
     wheel = next(tmp_path.glob("kagglekit-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
     assert "kagglekit/copier.yml" in names and "kagglekit/cli.py" in names
-    assert "kagglekit/template/config.yaml.jinja" in names
+    assert "kagglekit/template/config.yaml.jinja" in names and "kagglekit/examples/titanic.yml" in names
     assert any(name.startswith("kagglekit/template/src/{{package_name}}/train.py") for name in names)
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 
 from . import __version__
-from .template import UsageError, questions, render
+from .template import UsageError, example_answers, next_steps, questions, render
 
 
 class Parser(argparse.ArgumentParser):
@@ -57,7 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     doctor = commands.add_parser("doctor", help="check that this machine can run a project made by kagglekit")
     doctor.add_argument("dest", type=Path, nargs="?", default=Path("."))
     demo = commands.add_parser("demo", help="render, train and submit on a bundled data set (no network)")
-    demo.add_argument("dest", type=Path, nargs="?", default=Path("kagglekit-demo"))
+    demo.add_argument("dest", type=Path, nargs="?", help="default: kagglekit-demo-<dataset>, one folder per data set")
     demo.add_argument("--force", action="store_true", help="reuse DEST even if it is not empty")
     demo.add_argument(
         "--dataset",
@@ -122,7 +122,12 @@ def main(argv=None) -> None:
     try:
         if args.command == "new":
             answers = {name: getattr(args, name) for name in questions() if getattr(args, name) is not None}
-            render(args.dest, answers, args.defaults, args.force)
+            example, defaults = example_answers(answers.get("competition"))
+            if example is not None:  # e.g. --competition titanic: its id, target and metric, unless a flag says else
+                print(f"kagglekit: answers from {example.name} for every flag not given", file=sys.stderr)
+                answers["competition"] = defaults["competition"]  # the slug, where the example's name was given
+            render(args.dest, answers, args.defaults, args.force, suggested=defaults)
+            print(next_steps(args.dest))
         elif args.command == "update":
             update(args.dest)
         elif args.command == "doctor":
@@ -130,7 +135,9 @@ def main(argv=None) -> None:
         else:
             from .demo import TASKS, demo
 
-            demo(args.dest, args.force, args.dataset or TASKS.get(args.task, "breast-cancer"), args.images, args.texts)
+            dataset = args.dataset or TASKS.get(args.task, "breast-cancer")
+            dest = args.dest or Path(f"kagglekit-demo-{dataset}")  # so the README's demos run one after another
+            demo(dest, args.force, dataset, args.images, args.texts)
     except UsageError as error:
         print(f"kagglekit: error: {error}", file=sys.stderr)
         raise SystemExit(2) from None

@@ -29,6 +29,29 @@ def questions() -> dict:
     return {name: q for name, q in spec.items() if not name.startswith("_") and q.get("when") is not False}
 
 
+def example_answers(competition: str | None) -> tuple[Path | None, dict]:
+    """A bundled example's answers (examples/<name>.yml), found by its file name or its competition slug."""
+    if not competition:
+        return None, {}
+    for path in sorted((template_root() / "examples").glob("*.yml")):
+        answers = yaml.safe_load(path.read_text())
+        if competition in (path.stem, answers["competition"]):
+            return path, answers
+    return None, {}
+
+
+def next_steps(dest: Path) -> str:
+    """What to do after rendering, as the project's README starts it."""
+    package = yaml.safe_load((dest / ".copier-answers.yml").read_text())["package_name"]
+    return (
+        f"kagglekit: made {dest}. Next (its README.md has every step):\n"
+        f"  cd {dest}\n"
+        f'  pip install -e ".[dev]"\n'
+        f"  python -m {package} download        # or copy the competition's files into data/\n"
+        f"  python -m {package} train --smoke   # a quick check, then: python -m {package} train"
+    )
+
+
 def check_destination(dest: Path, force: bool) -> None:
     if dest.exists() and not dest.is_dir():
         raise UsageError(f"{dest} is a file: choose a folder for the project")
@@ -41,8 +64,9 @@ def check_destination(dest: Path, force: bool) -> None:
         raise UsageError(f"cannot write to {existing}: choose a folder you can write to")
 
 
-def render(dest: Path, answers: dict, defaults: bool, force: bool) -> None:
-    """Render the template into dest; copier validates every answer before writing anything."""
+def render(dest: Path, answers: dict, defaults: bool, force: bool, suggested: dict | None = None) -> None:
+    """Render the template into dest; copier validates every answer before writing anything. `suggested` answers
+    are the defaults offered (and taken with `defaults`), in place of copier.yml's."""
     from copier import run_copy  # imported here so `kagglekit --help` stays fast
 
     check_destination(dest, force)
@@ -56,6 +80,7 @@ def render(dest: Path, answers: dict, defaults: bool, force: bool) -> None:
                 str(template_root()),
                 str(dest),
                 data=answers,
+                user_defaults=suggested or {},
                 defaults=defaults,
                 overwrite=force,
                 quiet=defaults,
