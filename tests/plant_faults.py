@@ -1346,6 +1346,22 @@ FAULTS = [
         "            pass",
         ["tests/test_cli.py::test_new_says_what_to_do_next"],
     ),
+    Fault(
+        "learning curves count epochs from 0",
+        SRC + "report.py.jinja",
+        '    epochs = np.arange(1, len(history["loss"]) + 1)',
+        '    epochs = np.arange(len(history["loss"]))',
+        ["tests/test_parts.py::test_learning_curves_count_whole_epochs_from_one"],
+        BINARY_AUC,
+    ),
+    Fault(
+        "the confusion matrix shows counts without their row shares",
+        SRC + "report.py.jinja",
+        '            text.set_text(f"{matrix[i, j]}\\n{shares[i, j]:.0%}")',
+        '            text.set_text(f"{matrix[i, j]}")',
+        ["tests/test_parts.py::test_the_confusion_matrix_shows_counts_and_row_shares"],
+        BINARY_AUC,
+    ),
 ]
 
 
