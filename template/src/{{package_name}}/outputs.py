@@ -7,6 +7,8 @@ folder."""
 import contextlib
 import hashlib
 import json
+import logging
+import logging.handlers
 import os
 import shutil
 import threading
@@ -70,6 +72,32 @@ def new_run(output_dir: Path):
     finally:
         shutil.rmtree(stage, ignore_errors=True)  # empty once published
         lock.release()
+
+
+class RunLog:
+    """Every line a run logs, written into its folder as train.log as well as to the terminal. Lines logged
+    before the folder exists (reading and checking the data) wait in memory until into() names it."""
+
+    def __init__(self):
+        self.root, self.level = logging.getLogger(), logging.getLogger().level
+        self.root.setLevel(min(self.level or logging.INFO, logging.INFO))  # INFO lines too, whoever set up logging
+        self.handler = logging.handlers.MemoryHandler(capacity=10_000, flushLevel=logging.CRITICAL + 1)
+        self.root.addHandler(self.handler)
+
+    def into(self, folder: Path) -> None:
+        file = logging.FileHandler(folder / "train.log", encoding="utf-8")
+        file.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        self.handler.setTarget(file)
+        self.handler.flush()
+        self.root.removeHandler(self.handler)
+        self.handler.close()
+        self.handler = file
+        self.root.addHandler(file)
+
+    def close(self) -> None:
+        self.root.removeHandler(self.handler)
+        self.handler.close()
+        self.root.setLevel(self.level)
 
 
 def publishing(output_dir: Path) -> FileLock:

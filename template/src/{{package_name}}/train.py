@@ -15,7 +15,7 @@ from .cv import assign_folds
 from .data import load_data
 from .metrics import to_labels
 from .models import build_models
-from .outputs import new_run, publish, stop_if_interrupted
+from .outputs import RunLog, new_run, publish, stop_if_interrupted
 from .predict import predict_test
 from .report import log_class_counts, plot_confusion_matrix, plot_learning_curve
 from .target import Target
@@ -25,11 +25,19 @@ log = logging.getLogger(__name__)
 
 def train(config: dict, data_dir: Path, output_dir: Path, smoke: bool = False) -> dict:
     """Train, score out of fold and predict the test rows into a folder of the run's own; only a complete run
-    replaces output_dir's models, cv.json, oof.csv, folds.csv, pictures and submission.csv (outputs.py)."""
-    data = load_data(data_dir, config)
-    with new_run(output_dir) as run_dir:
-        report = train_folds(config, data, run_dir, smoke)
-        publish(run_dir, Path(output_dir))
+    replaces output_dir's models, cv.json, oof.csv, folds.csv, pictures, train.log and submission.csv
+    (outputs.py)."""
+    run_log = RunLog()
+    try:
+        log.info("train: %s from %s", "a smoke run" if smoke else "k-fold CV", Path(data_dir).resolve())
+        data = load_data(data_dir, config)
+        with new_run(output_dir) as run_dir:
+            run_log.into(run_dir)
+            report = train_folds(config, data, run_dir, smoke)
+            run_log.close()  # train.log complete before it is published with the run
+            publish(run_dir, Path(output_dir))
+    finally:
+        run_log.close()
     return report
 
 
