@@ -20,7 +20,9 @@ import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).parent
-EIGHT_HOST_DEVICES = {"XLA_FLAGS": "--xla_force_host_platform_device_count=8"}
+EIGHT_HOST_DEVICES = {
+    "XLA_FLAGS": "--xla_force_host_platform_device_count=8 --xla_cpu_collective_call_terminate_timeout_seconds=900"
+}
 
 # name: (hardware answer, Keras backend, extra arguments, extra environment)
 SIMULATED = {
