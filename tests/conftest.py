@@ -37,11 +37,12 @@ import pandas as pd
 from {package}.config import load_config
 from {package}.data import load_data
 from {package}.metrics import get_metric
+from {package}.outputs import find_run
 from {package}.submission import check_submission
 
 config = load_config("config.yaml")
 sample = load_data("data", config).sample_submission
-classes = json.load(open("outputs/smoke/cv.json"))["classes"]
+classes = json.load(open(find_run("outputs/smoke") / "cv.json"))["classes"]
 metric = get_metric(config["metric"])
 submission = pd.read_csv("outputs/smoke/submission.csv", dtype={{config["columns"]["id"]: str}})
 labels = classes if metric.submits in ("label", "ranked") else None
@@ -51,7 +52,8 @@ check_submission(submission, sample, labels, metric.submits == "probability", ra
 
 
 def smoke_train(project: Path, sample_name: str = "sample_submission.csv", **data_options) -> Path:
-    """Synthetic data in project/data, `train --smoke`, and the written submission checked; returns outputs/smoke."""
+    """Synthetic data in project/data, `train --smoke`, and the written submission checked; returns the run's
+    folder in outputs/smoke/runs/."""
     data = write_synthetic_data(project, project / "data", **data_options)
     (data / "sample_submission.csv").rename(data / sample_name)
     config = yaml.safe_load((project / "config.yaml").read_text())
@@ -76,7 +78,12 @@ def smoke_train(project: Path, sample_name: str = "sample_submission.csv", **dat
         assert "tensorflow" not in imported, "a JAX run imported TensorFlow"
     check = run_in(project, "-c", CHECK_SUBMISSION.format(package=package))
     assert check.returncode == 0, check.stderr[-2000:]
-    return project / "outputs" / "smoke"
+    return latest_run(project / "outputs" / "smoke")
+
+
+def latest_run(outputs: Path) -> Path:
+    """The newest run folder in outputs/runs/ (their names start with the time)."""
+    return sorted(path for path in (outputs / "runs").iterdir() if not path.name.startswith("."))[-1]
 
 
 def run_in(project: Path, *command: str, timeout: int = 900) -> subprocess.CompletedProcess:

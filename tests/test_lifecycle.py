@@ -10,7 +10,7 @@ import zipfile
 
 import pandas as pd
 import pytest
-from conftest import REPO
+from conftest import REPO, latest_run
 from kagglekit.cli import main as kagglekit
 from sklearn.metrics import roc_auc_score
 
@@ -124,7 +124,7 @@ def test_the_multiclass_demo_ranks_the_right_digit_first(tmp_path, capsys):
     score = float(capsys.readouterr().out.rsplit("held-out test map@3 ", 1)[1].split()[0])
     guesses = pd.read_csv(demo / "outputs" / "submission.csv")["digit"].str.split()
     assert guesses.map(lambda row: len(set(row)) == 3 and set(row) <= set("0123456789")).all()
-    cv = json.loads((demo / "outputs" / "cv.json").read_text())
+    cv = json.loads((latest_run(demo / "outputs") / "cv.json").read_text())
     assert score >= 0.95 and min(cv["scores"][model]["oof"] for model in ("keras", "reference")) >= 0.9, cv["scores"]
 
 
@@ -133,11 +133,12 @@ def test_the_image_demo_learns_the_digits(tmp_path, capsys):
     demo = tmp_path / "demo"
     kagglekit(["demo", str(demo), "--task", "image-classification", "--images", "400"])
     accuracy = float(capsys.readouterr().out.rsplit("held-out test accuracy ", 1)[1].split()[0])
-    cv = json.loads((demo / "outputs" / "cv.json").read_text())
+    cv = json.loads((latest_run(demo / "outputs") / "cv.json").read_text())
     assert cv["images"]["backbone"] == "small_cnn" and cv["images"]["size"] == [28, 28]
     assert accuracy >= 0.8, accuracy  # ten classes: chance is 0.1
     assert cv["scores"]["small_cnn"]["oof"] > cv["scores"]["reference"]["oof"] + 0.1, cv["scores"]
-    assert (demo / "outputs" / "samples.png").is_file() and (demo / "outputs" / "confusion_matrix.png").is_file()
+    assert (latest_run(demo / "outputs") / "samples.png").is_file()
+    assert (latest_run(demo / "outputs") / "confusion_matrix.png").is_file()
 
 
 def test_the_text_demo_learns_fresh_from_rotten(tmp_path, capsys):
@@ -146,7 +147,7 @@ def test_the_text_demo_learns_fresh_from_rotten(tmp_path, capsys):
     demo = tmp_path / "demo"
     kagglekit(["demo", str(demo), "--task", "nlp", "--texts", "1500"])
     accuracy = float(capsys.readouterr().out.rsplit("held-out test accuracy ", 1)[1].split()[0])
-    cv = json.loads((demo / "outputs" / "cv.json").read_text())
+    cv = json.loads((latest_run(demo / "outputs") / "cv.json").read_text())
     assert {"cnn", "reference"} <= set(cv["scores"]) and cv["text"]["transformer"] is None
     assert cv["text"]["text_columns"] == ["text"]
     labels = pd.read_csv(demo / "solution.csv")["verdict"]

@@ -16,7 +16,7 @@ class FakeKaggle:
         # item repeats), an int is an HTTP error status, "redirect:<name>" redirects to files[<name>], and "drop"
         # closes the connection without an answer.
         self.answers = {}
-        self.files = {}  # name -> bytes, served at /files/<name>
+        self.files = {}  # name -> bytes, served at /files/<name> (a name may hold folders: runs/<id>/cv.json)
         self.requests = []  # (method name, JSON body), in the order they came
         self.uploads = []  # bytes of every PUT
         self.upload_status = 200  # what a PUT answers: 400 fails the upload
@@ -43,7 +43,8 @@ class FakeKaggle:
                     self.send(200, json.dumps(answer).encode())
 
             def do_GET(self):
-                name = self.path.split("?")[0].rsplit("/", 1)[-1]
+                path = self.path.split("?")[0]
+                name = path.split("/files/", 1)[1] if "/files/" in path else path.rsplit("/", 1)[-1]
                 if name in fake.files:
                     self.send(200, fake.files[name], "application/octet-stream")
                 else:

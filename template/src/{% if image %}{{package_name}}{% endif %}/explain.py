@@ -1,7 +1,7 @@
 """`explain`: Grad-CAM heat maps of the worst out-of-fold mistakes, the images the network was most sure about
-and got wrong, with where it looked (Selvaraju et al., 2017). Reads outputs/oof.csv, outputs/cv.json and the
-fold networks; writes outputs/explain/gradcam.png, which run.json then lists as part of the run (the next `train`
-takes it away with the rest of the run it explains). The heat maps themselves come from model.py's grad_cam."""
+and got wrong, with where it looked (Selvaraju et al., 2017). Reads a run's oof.csv, cv.json and fold networks;
+writes explain/gradcam.png into the run's folder, which run.json then lists as part of the run it explains. The
+heat maps themselves come from model.py's grad_cam."""
 
 import json
 import logging
@@ -10,10 +10,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .config import ProjectError
+from .config import ProjectError, run_config
 from .data import load_data
 from .model import grad_cam, load_fold_network
-from .outputs import check_run, publishing, record
+from .outputs import check_run, find_run, publishing, record
 from .pipeline import ImageSpec, numpy_images
 from .report import plot_images
 
@@ -33,12 +33,14 @@ def worst_mistakes(oof: pd.DataFrame, classes: list, count: int) -> pd.DataFrame
     return rows[rows["predicted"] != rows["truth"]].nlargest(count, "confidence")
 
 
-def explain(config: dict, data_dir: Path, output_dir: Path) -> Path:
-    output_dir = Path(output_dir)
+def explain(config: dict, data_dir: Path, output_dir: Path, run: str | None = None) -> Path:
+    """Grad-CAM of the latest run's (or `run`'s) worst mistakes, into its explain/gradcam.png."""
     with publishing(output_dir):  # a run being published meanwhile waits: the picture explains the run it joins
-        check_run(output_dir, skip=("submission.csv",))  # oof.csv, cv.json and the fold models of one run
-        path = draw_mistakes(config, data_dir, output_dir)
-        record(output_dir, path.relative_to(output_dir).as_posix())
+        run_dir = find_run(output_dir, run)
+        check_run(run_dir, skip=("submission.csv",), models=True)  # oof.csv, cv.json and the fold models of one run
+        config = run_config(run_dir, config)
+        path = draw_mistakes(config, data_dir, run_dir)
+        record(run_dir, path.relative_to(run_dir).as_posix())
     return path
 
 

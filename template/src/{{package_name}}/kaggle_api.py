@@ -274,8 +274,9 @@ def state_name(answer) -> str:
     return state.name.lower() if state is not None else "unknown"
 
 
-def output(config: dict, kernel_dir: Path, destination: Path) -> list[Path]:
-    """The pushed kernel's output files (submission.csv, cv.json, ...) and its log, into destination."""
+def output(config: dict, kernel_dir: Path, destination: Path, output_dir: Path) -> list[Path]:
+    """The pushed kernel's output files (its run folder, submission.csv, ...) and its log, into destination; the
+    kernel's complete runs then join the local ones in output_dir/runs/, so that `runs` lists them side by side."""
     api = kaggle_api()
     kernel, _ = pushed_version(config, kernel_dir, api)
     destination = Path(destination)
@@ -288,14 +289,28 @@ def output(config: dict, kernel_dir: Path, destination: Path) -> list[Path]:
         len(files),
         kernel,
         destination,
-        ", ".join(sorted(Path(name).name for name in files)),
+        ", ".join(sorted({Path(name).relative_to(destination).parts[0] for name in files})),
     )
+    from .outputs import import_runs
+
+    for run_dir in import_runs(destination, output_dir, f"kaggle kernel {kernel}"):
+        log.info("the kernel's run %s is in %s", run_dir.name, run_dir.parent)
     return [Path(name) for name in files]
 
 
-def submit(config: dict, kernel_dir: Path, file: Path, data_dir: Path, message: str, wait: bool = False) -> None:
+def submit(
+    config: dict,
+    kernel_dir: Path,
+    file: Path,
+    data_dir: Path,
+    message: str,
+    wait: bool = False,
+    ledger_dir: Path | None = None,
+    run: str | None = None,
+) -> None:
     """Check the file against sample_submission.csv, then submit it (file competitions) or the pushed kernel's
-    version that wrote it (code competitions, kaggle.competition_kind: code)."""
+    version that wrote it (code competitions, kaggle.competition_kind: code). The ledger in ledger_dir records
+    the submission against `run`, pending until Kaggle's scores come (--wait, or `runs --refresh`)."""
     file, sample_path = Path(file), Path(data_dir) / "sample_submission.csv"
     if not file.is_file():
         raise ProjectError(f"{file} not found: run train first, or pass --file")
@@ -326,12 +341,36 @@ def submit(config: dict, kernel_dir: Path, file: Path, data_dir: Path, message: 
             raise ProjectError(f"the submission's upload failed ({detail}): check the network, then submit again")
         log.info("submitted %s to %s: %s", file, competition, one_line(answer.message or "accepted"))
     ref = getattr(answer, "ref", None)
+    if ref and ledger_dir is not None:
+        from .ledger import record_submission
+
+        record_submission(ledger_dir, ref, run, message)
     if wait and ref:
-        wait_for_score(api, config, ref)
+        wait_for_score(api, config, ref, ledger_dir)
 
 
-def wait_for_score(api, config: dict, ref: int) -> None:
-    """Poll the submission until Kaggle scores it (complete) or cannot (error), or kaggle.wait_minutes pass."""
+def refresh(config: dict, ledger_dir: Path) -> int:
+    """`runs --refresh`: Kaggle's answer to every submission the ledger holds as pending; how many were scored."""
+    from kagglesdk.competitions.types.submission_status import SubmissionStatus
+
+    from .ledger import pending, record_score
+
+    refs, api, scored = pending(ledger_dir), None, 0
+    for ref in refs:
+        api = api or kaggle_api()
+        with calling("the submission status request", config):
+            answer = api.get_submission(int(ref))
+        if answer.status in (SubmissionStatus.COMPLETE, SubmissionStatus.ERROR):
+            status = "complete" if answer.status == SubmissionStatus.COMPLETE else "error"
+            record_score(ledger_dir, ref, status, answer.public_score, answer.private_score)
+            scored += 1
+    log.info("%d of %d pending submissions scored by Kaggle since", scored, len(refs))
+    return scored
+
+
+def wait_for_score(api, config: dict, ref: int, ledger_dir: Path | None = None) -> None:
+    """Poll the submission until Kaggle scores it (complete) or cannot (error), or kaggle.wait_minutes pass; the
+    ledger keeps the answer."""
     import requests
     from kagglesdk.competitions.types.submission_status import SubmissionStatus
 
@@ -350,6 +389,11 @@ def wait_for_score(api, config: dict, ref: int) -> None:
         lambda answer: answer is not None and answer.status in (SubmissionStatus.COMPLETE, SubmissionStatus.ERROR),
     )
     status = submission.status if submission is not None else SubmissionStatus.PENDING
+    if ledger_dir is not None and status != SubmissionStatus.PENDING:
+        from .ledger import record_score
+
+        name = "complete" if status == SubmissionStatus.COMPLETE else "error"
+        record_score(ledger_dir, ref, name, submission.public_score, submission.private_score)
     if status == SubmissionStatus.COMPLETE:
         public, private = submission.public_score or "hidden", submission.private_score or "hidden"
         log.info("scored: public %s, private %s", public, private)

@@ -1,8 +1,10 @@
-"""A run's outputs belong to one run, whole. `train` writes into a folder of its own beside them, and only a
-complete run is moved into place, with run.json listing each file and its SHA-256: a run that fails, is
-interrupted or killed leaves the previous run's outputs as they were. The commands that read a run (`predict`,
-`submit`) check run.json before they trust what they find, and one `train` at a time may write into an output
-folder."""
+"""Every run is kept, whole, in a folder of its own: outputs/runs/<run-id>/, a sortable time stamp and the run's
+--name. `train` writes into a hidden folder beside the runs and renames it into place only once the run is
+complete, with run.json listing each file and its SHA-256, the project's git commit and whether its tree was
+dirty: a run that fails, is interrupted or killed leaves no half-run behind and the runs before untouched.
+outputs/submission.csv is a copy of the latest run's, where Kaggle and users expect it. The commands that read
+a run (`predict`, `submit`, `explain`) take the latest, or `--run ID`, and check run.json before they trust it;
+one `train` at a time may write into an output folder."""
 
 import contextlib
 import hashlib
@@ -10,7 +12,9 @@ import json
 import logging
 import logging.handlers
 import os
+import re
 import shutil
+import subprocess
 import threading
 import time
 from pathlib import Path
@@ -22,9 +26,11 @@ from .config import ProjectError
 # Set by Ctrl-C (__main__.py): where a library swallows the KeyboardInterrupt (in a garbage-collection
 # callback), train still stops at the next model and never publishes.
 INTERRUPTED = threading.Event()
+log = logging.getLogger(__name__)
 MANIFEST = "run.json"
+RUNS = "runs"
 STAGING_PREFIX = ".train-"
-PREVIOUS_PREFIX = ".previous-"
+NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
 class OutputsError(ProjectError):
@@ -48,13 +54,22 @@ def listed_files(folder: Path) -> dict:
     }
 
 
+def runs_dir(output_dir: Path) -> Path:
+    return Path(output_dir) / RUNS
+
+
+def check_name(name: str | None) -> None:
+    if name is not None and not NAME.fullmatch(name):
+        raise OutputsError(f"--name {name!r}: use letters, digits, '.', '_' and '-' only (it names the run's folder)")
+
+
 @contextlib.contextmanager
 def new_run(output_dir: Path):
-    """A fresh folder beside output_dir's contents for one run to write into, locked against a second `train`
-    into the same output_dir, and removed if the run does not end in publish()."""
+    """A fresh hidden folder in output_dir/runs/ for one run to write into, locked against a second `train` into
+    the same output_dir, and removed if the run does not end in publish()."""
     output_dir = Path(output_dir)
     try:
-        output_dir.mkdir(parents=True, exist_ok=True)
+        runs_dir(output_dir).mkdir(parents=True, exist_ok=True)
         lock = FileLock(output_dir / ".train.lock")
         lock.acquire(timeout=0)
     except Timeout:
@@ -63,15 +78,29 @@ def new_run(output_dir: Path):
         ) from None
     except OSError as error:
         raise OutputsError(f"cannot write into {output_dir} ({error.strerror}): pass another --output-dir") from None
-    stage = output_dir / f"{STAGING_PREFIX}{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
+    stage = runs_dir(output_dir) / f"{STAGING_PREFIX}{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
     try:
-        for left in [*output_dir.glob(STAGING_PREFIX + "*"), *output_dir.glob(PREVIOUS_PREFIX + "*")]:
+        for left in runs_dir(output_dir).glob(STAGING_PREFIX + "*"):
             shutil.rmtree(left, ignore_errors=True)  # left by runs killed before they could clean up
         stage.mkdir()
         yield stage
     finally:
-        shutil.rmtree(stage, ignore_errors=True)  # empty once published
+        shutil.rmtree(stage, ignore_errors=True)  # gone once published
         lock.release()
+
+
+def git_state(folder: Path) -> dict:
+    """The project's commit and whether its tree held changes not committed: what a run was trained from."""
+
+    def git(*args) -> str | None:
+        try:
+            done = subprocess.run(["git", *args], cwd=folder, capture_output=True, text=True, timeout=30)
+        except (OSError, subprocess.TimeoutExpired):
+            return None  # no git here (a Kaggle kernel): the record says so
+        return done.stdout.strip() if done.returncode == 0 else None
+
+    commit = git("rev-parse", "HEAD")
+    return {"commit": commit, "dirty": bool(git("status", "--porcelain")) if commit else None}
 
 
 class RunLog:
@@ -111,40 +140,90 @@ def stop_if_interrupted() -> None:
         raise KeyboardInterrupt
 
 
-def publish(stage: Path, output_dir: Path) -> Path:
-    """Move a complete run from its staging folder into output_dir, in place of the previous run's files (all of
-    them: a run with fewer folds leaves no fold of the one before). The previous run is set aside first and put
-    back if anything fails (Ctrl-C included); run.json goes in last."""
+def publish(stage: Path, output_dir: Path, name: str | None = None, facts: dict | None = None) -> Path:
+    """Rename a complete run from its hidden folder to output_dir/runs/<run-id>: it appears whole, or not at all.
+    run.json goes in first; then outputs/submission.csv becomes a copy of this run's."""
     stop_if_interrupted()
+    run_id = new_run_id(output_dir, name)
     files = listed_files(stage)
-    (stage / MANIFEST).write_text(json.dumps({"written": time.strftime("%Y-%m-%d %H:%M:%S"), "files": files}, indent=2))
-    new = sorted({name.split("/")[0] for name in files})
-    old = sorted({name.split("/")[0] for name in read_manifest(output_dir).get("files", {})} | set(new) | {MANIFEST})
-    aside = output_dir / (PREVIOUS_PREFIX + stage.name)
+    written = time.strftime("%Y-%m-%d %H:%M:%S")
+    manifest = {"run": run_id, "name": name, "written": written, **(facts or {}), "files": files}
+    (stage / MANIFEST).write_text(json.dumps(manifest, indent=2))
     with publishing(output_dir):
-        aside.mkdir()
+        run_dir = runs_dir(output_dir) / run_id
+        os.rename(stage, run_dir)
+        if (run_dir / "submission.csv").is_file():
+            copy_submission(run_dir, output_dir)
+    return run_dir
+
+
+def new_run_id(output_dir: Path, name: str | None) -> str:
+    """The time to the second and the name; a run published in the same second as the one before it gets ~2, ~3
+    after the time, so that the latest run's id is always the last in sorted order."""
+    stamp, suffix = time.strftime("%Y%m%d-%H%M%S"), f"-{name}" if name else ""
+    newest = max((path.name for path in runs_dir(output_dir).glob("[!.]*")), default="")
+    run_id, n = stamp + suffix, 1
+    while newest.startswith(stamp) and run_id <= newest:
+        n += 1
+        run_id = f"{stamp}~{n}{suffix}"
+    return run_id
+
+
+def run_name(run_id: str) -> str:
+    return re.sub(r"^\d{8}-\d{6}(~\d+)?-?", "", run_id)
+
+
+def copy_submission(run_dir: Path, output_dir: Path) -> None:
+    """output_dir/submission.csv replaced by run_dir's in one step (a copy aside, then renamed over it)."""
+    temp = Path(output_dir) / ".submission.csv.tmp"
+    shutil.copyfile(run_dir / "submission.csv", temp)
+    os.replace(temp, Path(output_dir) / "submission.csv")
+
+
+def find_run(output_dir: Path, run: str | None = None) -> Path:
+    """The folder of run `run` in output_dir/runs/ (its id, or the latest run of that name), or of the latest run."""
+    runs = sorted(p for p in runs_dir(output_dir).glob("*") if p.is_dir() and not p.name.startswith("."))
+    if not runs:
+        raise OutputsError(
+            f"{output_dir} holds no complete run ({RUNS}/ is empty): run `train` first"
+            " (or pass the --output-dir train used)"
+        )
+    if run is None:
+        return runs[-1]
+    named = [p for p in runs if p.name == run or run_name(p.name) == run]
+    if not named:
+        raise OutputsError(f"no run {run!r} in {runs_dir(output_dir)}: `runs` lists them by id and name")
+    return named[-1]
+
+
+def import_runs(fetched: Path, output_dir: Path, origin: str) -> list[Path]:
+    """The complete runs a Kaggle kernel wrote (fetched/runs/<id>/, as `output` fetches them), each copied into
+    output_dir/runs/ beside the local runs and renamed into place whole, as train publishes; run.json says where
+    it came from. A run already there, or one whose files do not match its run.json, is left out."""
+    imported = []
+    for run_dir in sorted(runs_dir(fetched).glob("[!.]*")):
+        target = runs_dir(output_dir) / run_dir.name
+        if target.exists():
+            continue
         try:
-            for top in old:
-                if (output_dir / top).exists():
-                    os.replace(output_dir / top, aside / top)
-            for top in [*new, MANIFEST]:
-                os.replace(stage / top, output_dir / top)
-        except BaseException:
-            for top in new:  # what was moved in of the new run goes; the previous run comes back
-                remove(output_dir / top)
-            for entry in aside.iterdir():
-                os.replace(entry, output_dir / entry.name)
-            aside.rmdir()
-            raise
-        shutil.rmtree(aside)
-    return output_dir
+            check_run(run_dir)
+        except OutputsError as error:
+            log.warning("not taken into %s: %s", runs_dir(output_dir), error)
+            continue
+        with new_run(output_dir) as stage:
+            shutil.copytree(run_dir, stage, dirs_exist_ok=True)
+            (stage / MANIFEST).write_text(json.dumps(read_manifest(run_dir) | {"origin": origin}, indent=2))
+            with publishing(output_dir):
+                os.rename(stage, target)
+        imported.append(target)
+    if imported and (find_run(output_dir) / "submission.csv").is_file():
+        copy_submission(find_run(output_dir), output_dir)  # the latest run may be the kernel's now
+    return imported
 
 
-def remove(path: Path) -> None:
-    if path.is_dir() and not path.is_symlink():
-        shutil.rmtree(path)
-    else:
-        path.unlink(missing_ok=True)
+def latest(run_dir: Path) -> bool:
+    """Whether run_dir is the latest run of its output folder: the one outputs/submission.csv copies."""
+    return find_run(Path(run_dir).parents[1]) == Path(run_dir)
 
 
 def read_manifest(output_dir: Path) -> dict:
@@ -155,16 +234,17 @@ def read_manifest(output_dir: Path) -> dict:
         return {}
 
 
-def check_run(output_dir: Path, skip: tuple = ()) -> dict:
-    """run.json, once every file it lists (but those in `skip`) is there with its recorded SHA-256; else a
-    one-line OutputsError that says what to do."""
+def check_run(output_dir: Path, skip: tuple = (), models: bool = False) -> dict:
+    """A run folder's run.json, once every file it lists (but those in `skip`) is there with its recorded SHA-256,
+    and its fold models if `models` (`runs prune` may have taken them); else a one-line OutputsError."""
     output_dir = Path(output_dir)
     manifest = read_manifest(output_dir)
     if not manifest:
-        raise OutputsError(
-            f"{output_dir} holds no complete run ({MANIFEST} is missing): run `train` first"
-            " (or pass the --output-dir train used)"
-        )
+        raise OutputsError(f"{output_dir} holds no complete run ({MANIFEST} is missing): run `train` again")
+    if models and manifest.get("pruned"):
+        raise OutputsError(f"run {output_dir.name}'s fold models were pruned: pass another --run, or train again")
+    if models and manifest.get("ensemble_of"):
+        raise OutputsError(f"run {output_dir.name} is an ensemble of runs, with no models of its own: pick another")
     for name, digest in manifest["files"].items():
         path = output_dir / name
         if name not in skip and (not path.is_file() or sha256(path) != digest):

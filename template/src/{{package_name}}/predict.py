@@ -6,26 +6,34 @@ import logging
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from . import hardware
 from .blend import blend
-from .config import ProjectError
+from .config import ProjectError, run_config
 from .data import CompetitionData, load_data
 from .metrics import get_metric
-from .outputs import check_run, publishing, record
+from .outputs import check_run, copy_submission, find_run, latest, publishing, record
+from .scores import prediction_columns
 from .submission import build_submission, write_submission
 from .target import LabelCodec, Target
 
 log = logging.getLogger(__name__)
 
 
-def predict(config: dict, data_dir: Path, output_dir: Path) -> Path:
-    """`predict`: submission.csv again from a complete run's fold models, once run.json vouches for them; a run
-    being published meanwhile waits, so the file and run.json stay one run's."""
+def predict(config: dict, data_dir: Path, output_dir: Path, run: str | None = None) -> Path:
+    """`predict`: a run's submission.csv again from its fold models (the latest run, or `run`), with the settings
+    it was trained with, once run.json vouches for them; outputs/submission.csv follows if it is the latest run.
+    A run being published meanwhile waits, so each file and its run.json stay one run's."""
     with publishing(output_dir):
-        check_run(output_dir, skip=("submission.csv",))
-        path = predict_test(config, load_data(data_dir, config), output_dir)
-        record(output_dir)
+        run_dir = find_run(output_dir, run)
+        check_run(run_dir, skip=("submission.csv", "test_predictions.csv"), models=True)
+        config = run_config(run_dir, config)
+        path = predict_test(config, load_data(data_dir, config), run_dir)
+        record(run_dir, "test_predictions.csv")
+        record(run_dir)
+        if latest(run_dir):
+            copy_submission(run_dir, output_dir)
     return path
 
 
@@ -36,13 +44,10 @@ def predict_test(config: dict, data: CompetitionData, output_dir: Path, models: 
     if not cv_path.is_file():
         raise ProjectError(f"{cv_path} not found: run `train` first (or pass the --output-dir train used)")
     cv = json.loads(cv_path.read_text())
-    classes = cv["classes"]
-    codec = LabelCodec(classes) if classes else None
-    target = Target(get_metric(config["metric"], len(classes) if classes else None), codec)
     if models is None:
         from .models import build_models
 
-        models, _ = build_models(config, data, hardware.configure(config), target)
+        models, _ = build_models(config, data, hardware.configure(config), target_of(cv))
 
     weights = {name: weight for name, weight in cv["blend_weights"].items() if weight}
     averaged = {}
@@ -51,9 +56,26 @@ def predict_test(config: dict, data: CompetitionData, output_dir: Path, models: 
             continue  # not part of the submission
         per_fold = [model.predict(data.test, output_dir / "models" / f"fold{k}") for k in range(cv["folds"])]
         averaged |= {name: np.mean([fold[name] for fold in per_fold], axis=0) for name in model.outputs}
-    values = target.decode(blend(averaged, weights), cv["threshold"])
+    used = " + ".join(f"{weight:.2f} {name}" for name, weight in weights.items())
+    return write_predictions(config, data, cv, blend(averaged, weights), output_dir, f"{used}, averaged over folds")
 
-    submission = build_submission(data.sample_submission, data.test[config["columns"]["id"]], values, classes)
+
+def target_of(cv: dict) -> Target:
+    """The target a run predicted, as its cv.json describes it: the metric and the classes."""
+    classes = cv["classes"]
+    return Target(get_metric(cv["metric"], len(classes) if classes else None), LabelCodec(classes) if classes else None)
+
+
+def write_predictions(config: dict, data: CompetitionData, cv: dict, prediction, output_dir: Path, source: str) -> Path:
+    """test_predictions.csv, the blended test prediction before any threshold (what `ensemble` blends across runs),
+    and submission.csv, decided from it with cv.json's threshold, in the sample's shape."""
+    classes, target, id_col = cv["classes"], target_of(cv), config["columns"]["id"]
+    table = pd.DataFrame({id_col: data.test[id_col].to_numpy()})
+    table.assign(**prediction_columns("prediction", prediction, classes)).to_csv(
+        output_dir / "test_predictions.csv", index=False
+    )
+    values = target.decode(prediction, cv["threshold"])
+    submission = build_submission(data.sample_submission, data.test[id_col], values, classes)
     path = write_submission(
         submission,
         data.sample_submission,
@@ -62,6 +84,5 @@ def predict_test(config: dict, data: CompetitionData, output_dir: Path, models: 
         probabilities=target.metric.submits == "probability",
         ranked=target.metric.top_k if target.metric.submits == "ranked" else 0,
     )
-    used = " + ".join(f"{weight:.2f} {name}" for name, weight in weights.items())
-    log.info("wrote %s (%d rows) from %s, averaged over %d folds", path, len(submission), used, cv["folds"])
+    log.info("wrote %s (%d rows) from %s", path.name, len(submission), source)
     return path

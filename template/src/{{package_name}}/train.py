@@ -7,41 +7,56 @@ import time
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
+import yaml
 
 from . import hardware
 from .blend import blend, choose
 from .cv import assign_folds
 from .data import load_data
+from .ledger import record_runs
 from .metrics import to_labels
 from .models import build_models
-from .outputs import RunLog, new_run, publish, stop_if_interrupted
+from .outputs import RunLog, check_name, git_state, new_run, publish, stop_if_interrupted
 from .predict import predict_test
 from .report import log_class_counts, plot_confusion_matrix, plot_learning_curve
+from .scores import fold_scores, log_scores, write_oof
 from .target import Target
 
 log = logging.getLogger(__name__)
 
 
-def train(config: dict, data_dir: Path, output_dir: Path, smoke: bool = False) -> dict:
-    """Train, score out of fold and predict the test rows into a folder of the run's own; only a complete run
-    replaces output_dir's models, cv.json, oof.csv, folds.csv, pictures, train.log and submission.csv
-    (outputs.py)."""
+def train(
+    config: dict,
+    data_dir: Path,
+    output_dir: Path,
+    smoke: bool = False,
+    name: str | None = None,
+    project: Path = Path(),
+    on_fold=None,
+) -> Path:
+    """Train, score out of fold and predict the test rows into a run folder of its own, outputs/runs/<run-id>/,
+    which appears only once the run is complete (outputs.py); returns it. The run keeps the settings it ran with
+    (config.yaml) and the project's git commit (run.json). on_fold(k, score) hears, after each fold, the best
+    model's mean score on the folds so far (`tune` stops hopeless trials with it)."""
+    check_name(name)
     run_log = RunLog()
     try:
         log.info("train: %s from %s", "a smoke run" if smoke else "k-fold CV", Path(data_dir).resolve())
         data = load_data(data_dir, config)
-        with new_run(output_dir) as run_dir:
-            run_log.into(run_dir)
-            report = train_folds(config, data, run_dir, smoke)
+        with new_run(output_dir) as stage:
+            run_log.into(stage)
+            train_folds(config, data, stage, smoke, on_fold)
+            (stage / "config.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
             run_log.close()  # train.log complete before it is published with the run
-            publish(run_dir, Path(output_dir))
+            run_dir = publish(stage, Path(output_dir), name, {"smoke": smoke, "git": git_state(project)})
     finally:
         run_log.close()
-    return report
+    record_runs(output_dir)
+    log.info("run %s complete: %s; %s is its submission", run_dir.name, run_dir, Path(output_dir) / "submission.csv")
+    return run_dir
 
 
-def train_folds(config: dict, data, output_dir: Path, smoke: bool) -> dict:
+def train_folds(config: dict, data, output_dir: Path, smoke: bool, on_fold=None) -> dict:
     models_dir = output_dir / "models"
     columns, seed, n_folds = config["columns"], config["cv"]["seed"], config["cv"]["folds"]
     rows = data.train
@@ -57,7 +72,7 @@ def train_folds(config: dict, data, output_dir: Path, smoke: bool) -> dict:
     setup = hardware.configure(config)
     models, facts = build_models(config, data, setup, target, report_dir=output_dir)
 
-    oof, started = {}, time.perf_counter()
+    oof, per_fold, started = {}, [], time.perf_counter()
     for k in range(n_folds):
         hardware.seed_everything(seed + k)
         fit, valid = folds != k, folds == k
@@ -73,8 +88,12 @@ def train_folds(config: dict, data, output_dir: Path, smoke: bool) -> dict:
                 curve = output_dir / f"learning_curve_{model.name}_fold{k}.png"
                 plot_learning_curve(history, curve, f"{model.name}, fold {k}: {len(history['loss'])} epochs")
         left = (time.perf_counter() - started) / (k + 1) * (n_folds - k - 1)
-        scores = "  ".join(f"{name} {target.metric.score(y[valid], p[valid]):.5f}" for name, p in oof.items())
+        per_fold.append({name: target.metric.score(y[valid], p[valid]) for name, p in oof.items()})
+        scores = "  ".join(f"{name} {score:.5f}" for name, score in per_fold[-1].items())
         log.info("fold %d of %d  %s  %s  (%.0f s left)", k, n_folds, target.metric.name, scores, left)
+        if on_fold:
+            means = [np.mean([fold[name] for fold in per_fold]) for name in oof]
+            on_fold(k, float(max(means) if target.metric.greater_is_better else min(means)))
 
     chosen, choices = choose(target.metric, y, oof)
     submitted = blend(oof, chosen.weights)
@@ -101,42 +120,3 @@ def train_folds(config: dict, data, output_dir: Path, smoke: bool) -> dict:
     log_scores(report)
     predict_test(config, data, output_dir, models)
     return report
-
-
-def fold_scores(target: Target, y: np.ndarray, folds: np.ndarray, prediction: np.ndarray, choice) -> dict:
-    per_fold = [
-        target.metric.score(y[folds == k], prediction[folds == k], choice.threshold) for k in range(folds.max() + 1)
-    ]
-    scores = {"folds": per_fold, "mean": float(np.mean(per_fold)), "std": float(np.std(per_fold)), "oof": choice.score}
-    return scores | {"threshold": choice.threshold, "weights": choice.weights}
-
-
-def prediction_columns(prefix: str, prediction: np.ndarray, classes: list | None) -> dict:
-    """One column (`prediction_reference`), or one per class (`prediction_reference_cat`, `..._dog`)."""
-    if prediction.ndim == 1:
-        return {prefix: prediction}
-    return {f"{prefix}_{label}": prediction[:, c] for c, label in enumerate(classes)}
-
-
-def write_oof(rows, folds, oof: dict, submitted: np.ndarray, classes, config: dict, output_dir: Path) -> None:
-    """oof.csv (id, fold, target, what was submitted, every model's predictions) and folds.csv (id, fold)."""
-    columns = config["columns"]
-    table = pd.DataFrame({columns["id"]: rows[columns["id"]], "fold": folds, "target": rows[columns["target"]]})
-    table = table.assign(**prediction_columns("prediction", submitted, classes))
-    for name, prediction in oof.items():
-        table = table.assign(**prediction_columns(f"prediction_{name}", prediction, classes))
-    table.to_csv(output_dir / "oof.csv", index=False)
-    table[[columns["id"], "fold"]].to_csv(output_dir / "folds.csv", index=False)
-
-
-def log_scores(report: dict) -> None:
-    direction = "higher" if report["greater_is_better"] else "lower"
-    log.info("CV %s (%s is better), %d folds, out of fold:", report["metric"], direction, report["folds"])
-    for name, s in report["scores"].items():
-        mark = "  <- submitted" if name == report["submission_model"] else ""
-        log.info("  %-12s %.5f  (folds %.5f ± %.5f)%s", name, s["oof"], s["mean"], s["std"], mark)
-    if len([w for w in report["blend_weights"].values() if w]) > 1:
-        weights = ", ".join(f"{name} {w:.2f}" for name, w in report["blend_weights"].items() if w)
-        log.info("  blend weights, chosen out of fold: %s", weights)
-    if report["threshold"] != 0.5:
-        log.info("  decision threshold, tuned out of fold: %.4f", report["threshold"])

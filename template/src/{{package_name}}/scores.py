@@ -1,0 +1,51 @@
+"""What a run reports out of fold, whatever made its predictions (`train`'s models, `ensemble`'s runs): the score
+per fold, oof.csv and folds.csv, and the CV lines of the log."""
+
+import logging
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .target import Target
+
+log = logging.getLogger(__name__)
+
+
+def fold_scores(target: Target, y: np.ndarray, folds: np.ndarray, prediction: np.ndarray, choice) -> dict:
+    per_fold = [
+        target.metric.score(y[folds == k], prediction[folds == k], choice.threshold) for k in range(folds.max() + 1)
+    ]
+    scores = {"folds": per_fold, "mean": float(np.mean(per_fold)), "std": float(np.std(per_fold)), "oof": choice.score}
+    return scores | {"threshold": choice.threshold, "weights": choice.weights}
+
+
+def write_oof(rows, folds, oof: dict, submitted: np.ndarray, classes, config: dict, output_dir: Path) -> None:
+    """oof.csv (id, fold, target, what was submitted, every model's predictions) and folds.csv (id, fold)."""
+    columns = config["columns"]
+    table = pd.DataFrame({columns["id"]: rows[columns["id"]], "fold": folds, "target": rows[columns["target"]]})
+    table = table.assign(**prediction_columns("prediction", submitted, classes))
+    for name, prediction in oof.items():
+        table = table.assign(**prediction_columns(f"prediction_{name}", prediction, classes))
+    table.to_csv(output_dir / "oof.csv", index=False)
+    table[[columns["id"], "fold"]].to_csv(output_dir / "folds.csv", index=False)
+
+
+def log_scores(report: dict) -> None:
+    direction = "higher" if report["greater_is_better"] else "lower"
+    log.info("CV %s (%s is better), %d folds, out of fold:", report["metric"], direction, report["folds"])
+    for name, s in report["scores"].items():
+        mark = "  <- submitted" if name == report["submission_model"] else ""
+        log.info("  %-12s %.5f  (folds %.5f ± %.5f)%s", name, s["oof"], s["mean"], s["std"], mark)
+    if len([w for w in report["blend_weights"].values() if w]) > 1:
+        weights = ", ".join(f"{name} {w:.2f}" for name, w in report["blend_weights"].items() if w)
+        log.info("  blend weights, chosen out of fold: %s", weights)
+    if report["threshold"] != 0.5:
+        log.info("  decision threshold, tuned out of fold: %.4f", report["threshold"])
+
+
+def prediction_columns(prefix: str, prediction: np.ndarray, classes: list | None) -> dict:
+    """One column (`prediction_reference`), or one per class (`prediction_reference_cat`, `..._dog`)."""
+    if prediction.ndim == 1:
+        return {prefix: prediction}
+    return {f"{prefix}_{label}": prediction[:, c] for c, label in enumerate(classes)}
