@@ -112,10 +112,11 @@ def same_folds(members: list[Path], id_col: str) -> pd.Series:
     return first
 
 
-def predictions(path: Path, id_col: str, ids, classes: list | None) -> np.ndarray:
-    """A run's `prediction` column (or its column per class) from oof.csv or test_predictions.csv, in ids' order."""
+def predictions(path: Path, id_col: str, ids, classes: list | None, prefix: str = "prediction") -> np.ndarray:
+    """A run's `prediction` column (or its column per class) from oof.csv or test_predictions.csv, in ids' order;
+    another prefix picks one model's (`prediction_reference`)."""
     table = pd.read_csv(path, dtype={id_col: str}).set_index(id_col)
-    columns = [f"prediction_{label}" for label in classes] if classes and len(classes) > 2 else ["prediction"]
+    columns = [f"{prefix}_{label}" for label in classes] if classes and len(classes) > 2 else [prefix]
     if not pd.Index(ids).isin(table.index).all():
         raise OutputsError(f"{path} lacks some of the ids the other runs predict: ensemble runs of the same data")
     values = table.loc[list(ids), columns].to_numpy("float64")

@@ -17,7 +17,7 @@ LEDGER = "ledger.sqlite"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
     run TEXT PRIMARY KEY, name TEXT, written TEXT, metric TEXT, higher_is_better INTEGER, submitted_model TEXT,
-    cv REAL, scores TEXT, changed TEXT, git_commit TEXT, dirty INTEGER, smoke INTEGER, origin TEXT
+    cv REAL, scores TEXT, changed TEXT, git_commit TEXT, dirty INTEGER, smoke INTEGER, origin TEXT, seed_gain TEXT
 );
 CREATE TABLE IF NOT EXISTS submissions (
     ref TEXT PRIMARY KEY, run TEXT, submitted TEXT, message TEXT, status TEXT, public REAL, private REAL
@@ -55,7 +55,7 @@ def sync(connection: sqlite3.Connection, output_dir: Path) -> None:
     previous = None
     for run_dir in folders:
         if run_dir.name not in known:
-            connection.execute("INSERT INTO runs VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", run_record(run_dir, previous))
+            connection.execute("INSERT INTO runs VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", run_record(run_dir, previous))
         previous = run_dir
 
 
@@ -77,6 +77,7 @@ def run_record(run_dir: Path, previous: Path | None) -> tuple:
         None if git.get("dirty") is None else int(git["dirty"]),
         int(bool(manifest.get("smoke"))),
         manifest.get("origin"),
+        json.dumps({name: gain["gain"] for name, gain in cv["seeds"]["models"].items()}) if "seeds" in cv else None,
     )
 
 

@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 MANIFEST = "run.json"
 RUNS = "runs"
 STAGING_PREFIX = ".train-"
+PROGRESS = "progress.json"  # in a run's hidden folder: the folds it has completed
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
@@ -64,9 +65,10 @@ def check_name(name: str | None) -> None:
 
 
 @contextlib.contextmanager
-def new_run(output_dir: Path):
-    """A fresh hidden folder in output_dir/runs/ for one run to write into, locked against a second `train` into
-    the same output_dir, and removed if the run does not end in publish()."""
+def new_run(output_dir: Path, resume: Path | None = None, keep_partial: bool = True):
+    """A hidden folder in output_dir/runs/ for one run to write into (`resume`: the one a stopped run left),
+    locked against a second `train` into the same output_dir. If the run does not end in publish(), its folder
+    goes, unless it completed a fold (PROGRESS) and keep_partial: then `train --resume` continues it."""
     output_dir = Path(output_dir)
     try:
         runs_dir(output_dir).mkdir(parents=True, exist_ok=True)
@@ -78,15 +80,35 @@ def new_run(output_dir: Path):
         ) from None
     except OSError as error:
         raise OutputsError(f"cannot write into {output_dir} ({error.strerror}): pass another --output-dir") from None
-    stage = runs_dir(output_dir) / f"{STAGING_PREFIX}{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
+    stage = resume or runs_dir(output_dir) / f"{STAGING_PREFIX}{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
     try:
         for left in runs_dir(output_dir).glob(STAGING_PREFIX + "*"):
-            shutil.rmtree(left, ignore_errors=True)  # left by runs killed before they could clean up
-        stage.mkdir()
+            if not (left / PROGRESS).is_file():
+                shutil.rmtree(left, ignore_errors=True)  # left by runs killed before they completed a fold
+        stage.mkdir(exist_ok=resume is not None)
         yield stage
     finally:
-        shutil.rmtree(stage, ignore_errors=True)  # gone once published
+        if not keep_partial or not (stage / PROGRESS).is_file():
+            shutil.rmtree(stage, ignore_errors=True)  # gone once published
         lock.release()
+
+
+def partial_runs(output_dir: Path) -> list[Path]:
+    """The hidden folders of runs that stopped after completing a fold, oldest first: `train --resume` takes one."""
+    return sorted(path for path in runs_dir(output_dir).glob(STAGING_PREFIX + "*") if (path / PROGRESS).is_file())
+
+
+def find_partial(output_dir: Path, run: str | None = None) -> Path:
+    """The stopped run to resume: the latest, or the one whose name (`train --name`) or folder is `run`."""
+
+    def names(partial: Path) -> tuple:
+        return None, partial.name, json.loads((partial / PROGRESS).read_text())["name"]
+
+    partials = [partial for partial in partial_runs(output_dir) if run in names(partial)]
+    if not partials:
+        what = f"named {run!r} " if run else ""
+        raise OutputsError(f"no stopped run {what}to resume in {runs_dir(output_dir)}: add --smoke for a smoke run's")
+    return partials[-1]
 
 
 def git_state(folder: Path) -> dict:

@@ -45,9 +45,9 @@ def predict_test(config: dict, data: CompetitionData, output_dir: Path, models: 
         raise ProjectError(f"{cv_path} not found: run `train` first (or pass the --output-dir train used)")
     cv = json.loads(cv_path.read_text())
     if models is None:
-        from .models import build_models
+        from .seeds import build_seeded_models
 
-        models, _ = build_models(config, data, hardware.configure(config), target_of(cv))
+        models, _ = build_seeded_models(config, data, hardware.configure(config), target_of(cv))
 
     weights = {name: weight for name, weight in cv["blend_weights"].items() if weight}
     averaged = {}

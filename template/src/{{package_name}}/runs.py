@@ -41,7 +41,7 @@ def run_table(output_dir: Path) -> pd.DataFrame:
         raise OutputsError(f"{runs_dir(output_dir)} holds no complete run: run `train` first")
     rows = []
     for record in records:
-        changed = json.loads(record["changed"])
+        changed, gains = json.loads(record["changed"]), json.loads(record["seed_gain"] or "{}")
         rows.append(
             {
                 "run": record["run"],
@@ -53,6 +53,7 @@ def run_table(output_dir: Path) -> pd.DataFrame:
                 "private": record["private"],
                 "kaggle": record["status"],
                 "changed": ", ".join(f"{key}={after}" for key, (_, after) in changed.items()) or None,
+                "seed_gain": ", ".join(f"{name} {gain:+.5f}" for name, gain in gains.items()) or None,
                 "commit": (record["git_commit"] or "")[:8] + ("+" if record["dirty"] else "") or None,
                 "models": models_state(runs_dir(output_dir) / record["run"]),
                 "higher_is_better": bool(record["higher_is_better"]),

@@ -9,17 +9,17 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from . import hardware
+from . import hardware, progress
 from .blend import blend, choose
 from .cv import assign_folds
 from .data import load_data
 from .ledger import record_runs
 from .metrics import to_labels
-from .models import build_models
 from .outputs import RunLog, check_name, git_state, new_run, publish, stop_if_interrupted
 from .predict import predict_test
 from .report import log_class_counts, plot_confusion_matrix, plot_learning_curve
 from .scores import fold_scores, log_scores, write_oof
+from .seeds import build_seeded_models, seed_gains
 from .target import Target
 
 log = logging.getLogger(__name__)
@@ -33,20 +33,25 @@ def train(
     name: str | None = None,
     project: Path = Path(),
     on_fold=None,
+    resume: Path | None = None,
+    keep_partial: bool = True,
 ) -> Path:
     """Train, score out of fold and predict the test rows into a run folder of its own, outputs/runs/<run-id>/,
     which appears only once the run is complete (outputs.py); returns it. The run keeps the settings it ran with
     (config.yaml) and the project's git commit (run.json). on_fold(k, score) hears, after each fold, the best
-    model's mean score on the folds so far (`tune` stops hopeless trials with it)."""
+    model's mean score on the folds so far (`tune` stops hopeless trials with it). resume: the hidden folder of
+    a run that stopped part-way, continued from its last complete fold (progress.py); such a folder is kept
+    for it unless keep_partial is false."""
     check_name(name)
     run_log = RunLog()
     try:
         log.info("train: %s from %s", "a smoke run" if smoke else "k-fold CV", Path(data_dir).resolve())
         data = load_data(data_dir, config)
-        with new_run(output_dir) as stage:
+        with new_run(output_dir, resume, keep_partial) as stage:
             run_log.into(stage)
-            train_folds(config, data, stage, smoke, on_fold)
             (stage / "config.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
+            train_folds(config, data, stage, smoke, on_fold, {"name": name, "smoke": smoke})
+            progress.clear(stage)
             run_log.close()  # train.log complete before it is published with the run
             run_dir = publish(stage, Path(output_dir), name, {"smoke": smoke, "git": git_state(project)})
     finally:
@@ -56,8 +61,7 @@ def train(
     return run_dir
 
 
-def train_folds(config: dict, data, output_dir: Path, smoke: bool, on_fold=None) -> dict:
-    models_dir = output_dir / "models"
+def train_folds(config: dict, data, output_dir: Path, smoke: bool, on_fold=None, about: dict | None = None) -> dict:
     columns, seed, n_folds = config["columns"], config["cv"]["seed"], config["cv"]["folds"]
     rows = data.train
     if smoke:
@@ -70,30 +74,37 @@ def train_folds(config: dict, data, output_dir: Path, smoke: bool, on_fold=None)
     y = target.encode(rows[columns["target"]])
     folds = assign_folds(rows, y, config)
     setup = hardware.configure(config)
-    models, facts = build_models(config, data, setup, target, report_dir=output_dir)
+    models, facts = build_seeded_models(config, data, setup, target, report_dir=output_dir)
 
-    oof, per_fold, started = {}, [], time.perf_counter()
-    for k in range(n_folds):
+    start, oof, first_seed, per_fold = progress.load(output_dir)
+    if start:
+        log.info("resuming at fold %d of %d: folds before it come from the run that stopped", start, n_folds)
+    budget, planned, started = progress.budget_seconds(config), n_folds, time.perf_counter()
+    k = start
+    while k < n_folds:  # n_folds may shrink after a fold: the time budget
         hardware.seed_everything(seed + k)
-        fit, valid = folds != k, folds == k
-        fold_dir = models_dir / f"fold{k}"
-        fold_dir.mkdir(parents=True, exist_ok=True)
-        for model in models:
-            history = model.fit(rows[fit].reset_index(drop=True), y[fit], fold_dir)
-            stop_if_interrupted()
-            # Out-of-fold predictions go through the same code as test predictions.
-            for name, prediction in model.predict(rows[valid].reset_index(drop=True), fold_dir).items():
-                oof.setdefault(name, np.zeros((len(rows), *prediction.shape[1:])))[valid] = prediction
-            if history:
-                curve = output_dir / f"learning_curve_{model.name}_fold{k}.png"
-                plot_learning_curve(history, curve, f"{model.name}, fold {k}: {len(history['loss'])} epochs")
-        left = (time.perf_counter() - started) / (k + 1) * (n_folds - k - 1)
+        valid = folds == k
+        train_fold(models, rows, y, folds, k, output_dir, oof, first_seed)
         per_fold.append({name: target.metric.score(y[valid], p[valid]) for name, p in oof.items()})
+        progress.save(output_dir, k + 1, oof, first_seed, per_fold, about or {})
+        elapsed = time.perf_counter() - started
+        n_folds = progress.folds_in_budget(budget, elapsed, elapsed / (k + 1 - start), k + 1, n_folds)
+        left = elapsed / (k + 1 - start) * (n_folds - k - 1)
         scores = "  ".join(f"{name} {score:.5f}" for name, score in per_fold[-1].items())
         log.info("fold %d of %d  %s  %s  (%.0f s left)", k, n_folds, target.metric.name, scores, left)
         if on_fold:
             means = [np.mean([fold[name] for fold in per_fold]) for name in oof]
             on_fold(k, float(max(means) if target.metric.greater_is_better else min(means)))
+        k += 1
+
+    cut = None
+    if n_folds < planned:  # the time budget: only the folds trained count, out of fold and on the test rows
+        cut = {"folds_planned": planned, "folds_trained": n_folds, "budget_minutes": budget / 60}
+        log.warning("time budget: %d of %d folds fit in %g minutes; scored on them", n_folds, planned, budget / 60)
+        trained = folds < n_folds
+        rows, y, folds = rows[trained].reset_index(drop=True), y[trained], folds[trained]
+        oof = {name: prediction[trained] for name, prediction in oof.items()}
+        first_seed = {name: prediction[trained] for name, prediction in first_seed.items()}
 
     chosen, choices = choose(target.metric, y, oof)
     submitted = blend(oof, chosen.weights)
@@ -111,6 +122,13 @@ def train_folds(config: dict, data, output_dir: Path, smoke: bool, on_fold=None)
         **facts,
         "hardware": setup.describe(),
     }
+    if cut:
+        report["cut"] = cut
+    if first_seed:
+        gains, count = seed_gains(target.metric, y, oof, first_seed), config["cv"]["seeds"]
+        report["seeds"] = {"count": count, "models": gains}
+        for name, gain in gains.items():
+            log.info("cv.seeds: %s %.5f averaged, %.5f with one seed", name, gain["averaged"], gain["first_seed"])
     if target.classes:
         predicted = to_labels(submitted, chosen.threshold)
         matrix = output_dir / "confusion_matrix.png"
@@ -120,3 +138,22 @@ def train_folds(config: dict, data, output_dir: Path, smoke: bool, on_fold=None)
     log_scores(report)
     predict_test(config, data, output_dir, models)
     return report
+
+
+def train_fold(models, rows, y: np.ndarray, folds: np.ndarray, k: int, output_dir: Path, oof: dict, first_seed: dict):
+    """Every model fit on the rows outside fold k and saved in models/fold<k>/; their predictions for fold k's
+    rows go into oof (and, with cv.seeds > 1, seed 0's alone into first_seed)."""
+    fit, valid = folds != k, folds == k
+    fold_dir = output_dir / "models" / f"fold{k}"
+    fold_dir.mkdir(parents=True, exist_ok=True)
+    for model in models:
+        history = model.fit(rows[fit].reset_index(drop=True), y[fit], fold_dir)
+        stop_if_interrupted()
+        # Out-of-fold predictions go through the same code as test predictions.
+        for name, prediction in model.predict(rows[valid].reset_index(drop=True), fold_dir).items():
+            oof.setdefault(name, np.zeros((len(rows), *prediction.shape[1:])))[valid] = prediction
+        for name, prediction in getattr(model, "first_seed", {}).items():
+            first_seed.setdefault(name, np.zeros((len(rows), *prediction.shape[1:])))[valid] = prediction
+        if history:
+            curve = output_dir / f"learning_curve_{model.name}_fold{k}.png"
+            plot_learning_curve(history, curve, f"{model.name}, fold {k}: {len(history['loss'])} epochs")

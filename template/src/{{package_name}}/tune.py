@@ -59,7 +59,8 @@ def tune(config: dict, data_dir: Path, output_dir: Path, trials: int, minutes, p
             if trial.should_prune():
                 raise optuna.TrialPruned(f"fold {fold}: {score:.5f}")
 
-        run_dir = train(trial_config, data_dir, output_dir, smoke, f"tune{trial.number}", project, on_fold=report)
+        name = f"tune{trial.number}"
+        run_dir = train(trial_config, data_dir, output_dir, smoke, name, project, on_fold=report, keep_partial=False)
         trial.set_user_attr("run", run_dir.name)
         return run_score(run_dir)
 
