@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 from kagglekit.demo import write_competition
-from projects import accuracy, held_out_alone, run
+from projects import accuracy, held_out_alone, latest_run, run
 
 RESULTS = Path(__file__).parent / "results"
 PACKAGE = "digits_bench"
@@ -89,7 +89,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         folder = project(Path(scratch) / "first", args.images, {}, args.framework)
         seconds, peak, log = run(folder, PACKAGE, "train")
-        cv = json.loads((folder / "outputs" / "cv.json").read_text())
+        cv = json.loads((latest_run(folder) / "cv.json").read_text())
         results["first_submission"] = {
             "training_images": cv["rows"],
             "seconds": seconds,

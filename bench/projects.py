@@ -1,6 +1,7 @@
 """What the task benchmarks share: running a rendered project's command with its time and peak memory, and
 scoring its submission on the held-out labels (solution.csv), as Kaggle's leaderboard would."""
 
+import hashlib
 import json
 import os
 import subprocess
@@ -43,17 +44,27 @@ def accuracy(folder: Path, target: str) -> float:
     return float((merged[target].astype(str) == merged[f"{target}_predicted"].astype(str)).mean())
 
 
+def latest_run(folder: Path) -> Path:
+    """The newest run of a project: outputs/runs/<time>[-name]/ (names sort by time)."""
+    return sorted(path for path in (folder / "outputs" / "runs").iterdir() if not path.name.startswith("."))[-1]
+
+
 def held_out_alone(folder: Path, package: str, target: str, model: str) -> float:
     """Held-out accuracy of one model's fold ensemble: predict again with cv.json's weights on it alone (and
-    the threshold tuned for it alone)."""
-    cv_path = folder / "outputs" / "cv.json"
-    cv = json.loads(cv_path.read_text())
-    saved = (folder / "outputs" / "submission.csv").read_bytes()
+    the threshold tuned for it alone); run.json is told of the edit, as the project's own outputs.record does."""
+    run_dir = latest_run(folder)
+    cv_path, manifest_path = run_dir / "cv.json", run_dir / "run.json"
+    cv, manifest = json.loads(cv_path.read_text()), json.loads(manifest_path.read_text())
+    saved = {path: path.read_bytes() for path in (folder / "outputs" / "submission.csv", run_dir / "submission.csv")}
     try:
         alone = {name: float(name == model) for name in cv["blend_weights"]}
         cv_path.write_text(json.dumps(cv | {"blend_weights": alone, "threshold": cv["scores"][model]["threshold"]}))
+        files = manifest["files"] | {"cv.json": hashlib.sha256(cv_path.read_bytes()).hexdigest()}
+        manifest_path.write_text(json.dumps(manifest | {"files": files}))
         run(folder, package, "predict")
         return accuracy(folder, target)
     finally:
         cv_path.write_text(json.dumps(cv))
-        (folder / "outputs" / "submission.csv").write_bytes(saved)
+        manifest_path.write_text(json.dumps(manifest))
+        for path, data in saved.items():
+            path.write_bytes(data)

@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 from kagglekit.demo import DATASETS
+from projects import latest_run
 
 RESULTS = Path(__file__).parent / "results"
 
@@ -50,7 +51,7 @@ def main() -> None:
             for dataset in DATASETS:
                 dest = Path(scratch) / dataset
                 seconds, printed = timed([*kagglekit, "demo", str(dest), "--dataset", dataset])
-                cv = json.loads((dest / "outputs" / "cv.json").read_text())
+                cv = json.loads((latest_run(dest) / "cv.json").read_text())
                 results[dataset] = {
                     "time_to_first_submission_seconds": seconds,
                     "metric": cv["metric"],

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from projects import run
+from projects import latest_run, run
 from sklearn import metrics
 from sklearn.model_selection import KFold, StratifiedKFold
 
@@ -82,7 +82,7 @@ def project_run(table, train, held_out, folder: Path, kagglekit: Path | None) ->
     )
     classes = write_competition(table, train, held_out, folder / "data")
     seconds, peak, log = run(folder, package, "train")
-    cv = json.loads((folder / "outputs" / "cv.json").read_text())
+    cv = json.loads((latest_run(folder) / "cv.json").read_text())
     submission = pd.read_csv(folder / "outputs" / "submission.csv").set_index(table.id).loc[held_out[table.id]]
     predicted = submission[[str(c) for c in classes]] if len(submission.columns) > 1 else submission.iloc[:, 0]
     return {

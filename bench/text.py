@@ -19,7 +19,7 @@ import tempfile
 from pathlib import Path
 
 from kagglekit.demo import write_competition
-from projects import accuracy, held_out_alone, run
+from projects import accuracy, held_out_alone, latest_run, run
 
 RESULTS = Path(__file__).parent / "results"
 PACKAGE, TARGET = "reviews_bench", "verdict"
@@ -52,7 +52,7 @@ def main() -> None:
         for scratch in args.scratch:
             folder = project(Path(scratch_dir) / scratch, args.texts, scratch)
             seconds, peak, _ = run(folder, PACKAGE, "train")
-            cv = json.loads((folder / "outputs" / "cv.json").read_text())
+            cv = json.loads((latest_run(folder) / "cv.json").read_text())
             results[scratch] = {
                 "training_texts": cv["rows"],
                 "seconds_to_first_submission": seconds,
