@@ -11,13 +11,15 @@ from pathlib import Path
 
 import yaml
 
+from .config import flat_settings
 from .outputs import MANIFEST, read_manifest, runs_dir
 
 LEDGER = "ledger.sqlite"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
-    run TEXT PRIMARY KEY, name TEXT, written TEXT, metric TEXT, higher_is_better INTEGER, submitted_model TEXT,
-    cv REAL, scores TEXT, changed TEXT, git_commit TEXT, dirty INTEGER, smoke INTEGER, origin TEXT, seed_gain TEXT
+    run TEXT PRIMARY KEY, name TEXT, written TEXT, task TEXT, metric TEXT, higher_is_better INTEGER,
+    submitted_model TEXT, cv REAL, scores TEXT, changed TEXT, git_commit TEXT, dirty INTEGER, smoke INTEGER,
+    origin TEXT, seed_gain TEXT
 );
 CREATE TABLE IF NOT EXISTS submissions (
     ref TEXT PRIMARY KEY, run TEXT, submitted TEXT, message TEXT, status TEXT, public REAL, private REAL
@@ -55,7 +57,7 @@ def sync(connection: sqlite3.Connection, output_dir: Path) -> None:
     previous = None
     for run_dir in folders:
         if run_dir.name not in known:
-            connection.execute("INSERT INTO runs VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", run_record(run_dir, previous))
+            connection.execute("INSERT INTO runs VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", run_record(run_dir, previous))
         previous = run_dir
 
 
@@ -67,6 +69,7 @@ def run_record(run_dir: Path, previous: Path | None) -> tuple:
         run_dir.name,
         manifest.get("name"),
         manifest.get("written"),
+        settings_of(run_dir).get("task"),
         cv["metric"],
         int(cv["greater_is_better"]),
         cv["submission_model"],
@@ -81,19 +84,16 @@ def run_record(run_dir: Path, previous: Path | None) -> tuple:
     )
 
 
+def settings_of(run_dir: Path | None) -> dict:
+    """The settings a run trained with (its config.yaml), or none."""
+    path = run_dir / "config.yaml" if run_dir else None
+    return yaml.safe_load(path.read_text()) if path and path.is_file() else {}
+
+
 def config_changes(before: Path | None, after: Path) -> dict:
     """{"section.key": [value before, value after]} for every setting that differs between two runs' config.yaml."""
 
-    def flat(config, prefix=""):
-        if not isinstance(config, dict):
-            return {prefix[:-1]: config}
-        return {key: value for name, item in config.items() for key, value in flat(item, f"{prefix}{name}.").items()}
-
-    def settings(run_dir):
-        path = run_dir / "config.yaml" if run_dir else None
-        return flat(yaml.safe_load(path.read_text())) if path and path.is_file() else {}
-
-    old, new = settings(before), settings(after)
+    old, new = flat_settings(settings_of(before)), flat_settings(settings_of(after))
     if not old:
         return {}
     keys = sorted(old.keys() | new.keys())
