@@ -1348,9 +1348,9 @@ FAULTS = [
     Fault(
         "learning curves count epochs from 0",
         SRC + "report.py.jinja",
-        '    epochs = np.arange(1, len(history["loss"]) + 1)',
-        '    epochs = np.arange(len(history["loss"]))',
-        ["tests/test_parts.py::test_learning_curves_count_whole_epochs_from_one"],
+        '        epochs = np.arange(1, len(history["loss"]) + 1)',
+        '        epochs = np.arange(len(history["loss"]))',
+        ["tests/test_parts.py::test_learning_curves_show_every_fold_on_one_figure_and_count_whole_epochs_from_one"],
         BINARY_AUC,
     ),
     Fault(
@@ -1586,6 +1586,38 @@ FAULTS = [
         '"gain": averaged - alone',
         ["tests/test_seeds.py::test_every_fold_trains_each_seed_and_the_submission_averages_them"],
         ["--task", "tabular-regression", "--metric", "rmse"],
+    ),
+    Fault(
+        "the learning-curve figure draws the first fold alone",
+        SRC + "report.py.jinja",
+        "    for k, history in sorted(curves.items(), key=lambda item: int(item[0])):",
+        "    for k, history in sorted(curves.items(), key=lambda item: int(item[0]))[:1]:",
+        ["tests/test_parts.py::test_learning_curves_show_every_fold_on_one_figure_and_count_whole_epochs_from_one"],
+        BINARY_AUC,
+    ),
+    Fault(
+        "the calibration curve of several classes uses the first class's probability",
+        SRC + "report.py.jinja",
+        "        confidence, right = probabilities.max(axis=1), (probabilities.argmax(axis=1) == y).astype(int)",
+        "        confidence, right = probabilities[:, 0], (y == 0).astype(int)",
+        ["tests/test_parts.py::test_the_calibration_curve_puts_how_often_right_against_how_sure"],
+        TEXT,
+    ),
+    Fault(
+        "the residuals are drawn as predicted minus true",
+        SRC + "report.py.jinja",
+        "    right.scatter(predicted, y - predicted, s=4, alpha=0.4)",
+        "    right.scatter(predicted, predicted - y, s=4, alpha=0.4)",
+        ["tests/test_parts.py::test_the_residual_plot_puts_predicted_against_true_and_the_residuals"],
+        ["--task", "tabular-regression", "--metric", "rmse"],
+    ),
+    Fault(
+        "LightGBM's importance is written against the wrong feature names",
+        TABULAR + "reference.py",
+        '            names = self.roles["categorical"] + self.roles["numeric"]  # tree_preprocessor\'s column order',
+        '            names = self.roles["numeric"] + self.roles["categorical"]',
+        ["tests/test_train.py::test_the_reference_s_importance_names_the_column_that_carries_the_signal"],
+        BINARY_AUC,
     ),
 ]
 

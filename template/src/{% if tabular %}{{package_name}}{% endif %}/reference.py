@@ -5,6 +5,7 @@ idea, slower. Both see categories as categories (integer codes, listed first), n
 """
 
 import inspect
+import json
 import logging
 from pathlib import Path
 
@@ -112,6 +113,11 @@ class Reference:
         else:
             model.fit(features, y)
         joblib.dump({"preprocessor": preprocessor, "model": model}, fold_dir / "reference.joblib")
+        if hasattr(model, "booster_"):  # LightGBM: each feature's share of the gain, for feature_importance.png
+            gain = model.booster_.feature_importance(importance_type="gain")
+            names = self.roles["categorical"] + self.roles["numeric"]  # tree_preprocessor's column order
+            shares = {name: float(g / max(gain.sum(), 1e-12)) for name, g in zip(names, gain, strict=True)}
+            (fold_dir / "importance.json").write_text(json.dumps({self.name: shares}))
 
     def predict(self, rows, fold_dir: Path) -> dict[str, np.ndarray]:
         """Values for regression; the second class's probability, or one probability per class."""

@@ -17,7 +17,14 @@ from .ledger import record_runs
 from .metrics import to_labels
 from .outputs import RunLog, check_name, git_state, new_run, publish, stop_if_interrupted
 from .predict import predict_test
-from .report import log_class_counts, plot_confusion_matrix, plot_learning_curve
+from .report import (
+    log_class_counts,
+    plot_confusion_matrix,
+    plot_feature_importance,
+    plot_fold_scores,
+    plot_learning_curves,
+    plot_out_of_fold,
+)
 from .scores import fold_scores, log_scores, write_oof
 from .seeds import build_seeded_models, seed_gains
 from .target import Target
@@ -77,6 +84,8 @@ def train_folds(config: dict, data, output_dir: Path, smoke: bool, on_fold=None,
     models, facts = build_seeded_models(config, data, setup, target, report_dir=output_dir)
 
     start, oof, first_seed, per_fold = progress.load(output_dir)
+    curves_path = output_dir / "learning_curves.json"  # every model's loss per epoch, by fold (kept on resume)
+    curves = json.loads(curves_path.read_text()) if start and curves_path.is_file() else {}
     if start:
         log.info("resuming at fold %d of %d: folds before it come from the run that stopped", start, n_folds)
     budget, planned, started = progress.budget_seconds(config), n_folds, time.perf_counter()
@@ -84,7 +93,10 @@ def train_folds(config: dict, data, output_dir: Path, smoke: bool, on_fold=None,
     while k < n_folds:  # n_folds may shrink after a fold: the time budget
         hardware.seed_everything(seed + k)
         valid = folds == k
-        train_fold(models, rows, y, folds, k, output_dir, oof, first_seed)
+        for name, history in train_fold(models, rows, y, folds, k, output_dir, oof, first_seed).items():
+            curves.setdefault(name, {})[str(k)] = history
+            plot_learning_curves(curves[name], output_dir / f"learning_curves_{name}.png", name)
+        curves_path.write_text(json.dumps(curves))
         per_fold.append({name: target.metric.score(y[valid], p[valid]) for name, p in oof.items()})
         progress.save(output_dir, k + 1, oof, first_seed, per_fold, about or {})
         elapsed = time.perf_counter() - started
@@ -133,6 +145,11 @@ def train_folds(config: dict, data, output_dir: Path, smoke: bool, on_fold=None,
         predicted = to_labels(submitted, chosen.threshold)
         matrix = output_dir / "confusion_matrix.png"
         report["per_class_accuracy"] = plot_confusion_matrix(y, predicted, target.classes, matrix)
+    plot_out_of_fold(y, submitted, target.classes, output_dir)
+    plot_fold_scores(report["scores"], target.metric.name, output_dir / "fold_scores.png")
+    importance = plot_feature_importance(output_dir / "models", output_dir / "feature_importance.png")
+    if importance:  # the 20 largest shares of each model that saved its importance
+        report["feature_importance"] = {model: dict(list(shares.items())[:20]) for model, shares in importance.items()}
     (output_dir / "cv.json").write_text(json.dumps(report, indent=2))
     write_oof(rows, folds, oof, submitted, target.classes, config, output_dir)
     log_scores(report)
@@ -140,9 +157,13 @@ def train_folds(config: dict, data, output_dir: Path, smoke: bool, on_fold=None,
     return report
 
 
-def train_fold(models, rows, y: np.ndarray, folds: np.ndarray, k: int, output_dir: Path, oof: dict, first_seed: dict):
+def train_fold(
+    models, rows, y: np.ndarray, folds: np.ndarray, k: int, output_dir: Path, oof: dict, first_seed: dict
+) -> dict:
     """Every model fit on the rows outside fold k and saved in models/fold<k>/; their predictions for fold k's
-    rows go into oof (and, with cv.seeds > 1, seed 0's alone into first_seed)."""
+    rows go into oof (and, with cv.seeds > 1, seed 0's alone into first_seed). Returns each network's loss per
+    epoch ({"loss": [...], "val_loss": [...]})."""
+    histories = {}
     fit, valid = folds != k, folds == k
     fold_dir = output_dir / "models" / f"fold{k}"
     fold_dir.mkdir(parents=True, exist_ok=True)
@@ -155,5 +176,5 @@ def train_fold(models, rows, y: np.ndarray, folds: np.ndarray, k: int, output_di
         for name, prediction in getattr(model, "first_seed", {}).items():
             first_seed.setdefault(name, np.zeros((len(rows), *prediction.shape[1:])))[valid] = prediction
         if history:
-            curve = output_dir / f"learning_curve_{model.name}_fold{k}.png"
-            plot_learning_curve(history, curve, f"{model.name}, fold {k}: {len(history['loss'])} epochs")
+            histories[model.name] = {key: [float(value) for value in history[key]] for key in ("loss", "val_loss")}
+    return histories
