@@ -19,7 +19,7 @@ from .outputs import OutputsError, check_run, find_run, new_run, publish, read_m
 from .predict import target_of, write_predictions
 from .report import plot_confusion_matrix
 from .runs import run_table
-from .scores import fold_scores, log_scores, write_oof
+from .scores import log_scores, model_scores, submitted_score, write_oof
 
 log = logging.getLogger(__name__)
 
@@ -60,11 +60,11 @@ def ensemble(config: dict, data_dir: Path, output_dir: Path, runs: list[str], be
             "cv_scheme": cv.get("cv_scheme"),
             "rows": len(rows),
             "classes": cv["classes"],
-            "scores": scores_of(target, y, folds.to_numpy(), oof, choices),
+            "scores": model_scores(target, y, folds.to_numpy(), oof, choices),
             "submission_model": chosen.name,
             "blend_weights": chosen.weights,
             "threshold": chosen.threshold,
-            "members": {member.name: member_score(member) for member in members},
+            "members": {member.name: submitted_score(member) for member in members},
         }
         if cv["classes"]:
             matrix = stage / "confusion_matrix.png"
@@ -78,11 +78,6 @@ def ensemble(config: dict, data_dir: Path, output_dir: Path, runs: list[str], be
     record_runs(output_dir)
     log.info("run %s complete: an ensemble of %d runs", run_dir.name, len(members))
     return run_dir
-
-
-def scores_of(target, y: np.ndarray, folds: np.ndarray, oof: dict, choices: dict) -> dict:
-    """Each member's and the blend's score per fold and out of fold, as a run of models reports its models'."""
-    return {name: fold_scores(target, y, folds, blend(oof, c.weights), c) for name, c in choices.items()}
 
 
 def best_runs(output_dir: Path, k: int) -> list[Path]:
@@ -128,8 +123,3 @@ def encoded(targets: pd.Series, classes: list | None) -> np.ndarray:
     if not classes:
         return targets.to_numpy("float64")
     return targets.astype(str).map({str(label): i for i, label in enumerate(classes)}).to_numpy("int64")
-
-
-def member_score(run_dir: Path) -> float:
-    cv = json.loads((run_dir / "cv.json").read_text())
-    return cv["scores"][cv["submission_model"]]["oof"]

@@ -351,21 +351,30 @@ def submit(
 
 def refresh(config: dict, ledger_dir: Path) -> int:
     """`runs --refresh`: Kaggle's answer to every submission the ledger holds as pending; how many were scored."""
-    from kagglesdk.competitions.types.submission_status import SubmissionStatus
-
-    from .ledger import pending, record_score
+    from .ledger import pending
 
     refs, api, scored = pending(ledger_dir), None, 0
     for ref in refs:
         api = api or kaggle_api()
         with calling("the submission status request", config):
-            answer = api.get_submission(int(ref))
-        if answer.status in (SubmissionStatus.COMPLETE, SubmissionStatus.ERROR):
-            status = "complete" if answer.status == SubmissionStatus.COMPLETE else "error"
-            record_score(ledger_dir, ref, status, answer.public_score, answer.private_score)
-            scored += 1
+            scored += record_answer(ledger_dir, ref, api.get_submission(int(ref)))
     log.info("%d of %d pending submissions scored by Kaggle since", scored, len(refs))
     return scored
+
+
+def record_answer(ledger_dir: Path, ref, submission) -> bool:
+    """Kaggle's final answer to submission `ref` into the ledger: complete with its scores, or error. False (and
+    nothing recorded) while it is pending."""
+    from kagglesdk.competitions.types.submission_status import SubmissionStatus
+
+    from .ledger import record_score
+
+    status = getattr(submission, "status", None)
+    if status not in (SubmissionStatus.COMPLETE, SubmissionStatus.ERROR):
+        return False
+    state = "complete" if status == SubmissionStatus.COMPLETE else "error"
+    record_score(ledger_dir, ref, state, submission.public_score, submission.private_score)
+    return True
 
 
 def wait_for_score(api, config: dict, ref: int, ledger_dir: Path | None = None) -> None:
@@ -389,11 +398,8 @@ def wait_for_score(api, config: dict, ref: int, ledger_dir: Path | None = None) 
         lambda answer: answer is not None and answer.status in (SubmissionStatus.COMPLETE, SubmissionStatus.ERROR),
     )
     status = submission.status if submission is not None else SubmissionStatus.PENDING
-    if ledger_dir is not None and status != SubmissionStatus.PENDING:
-        from .ledger import record_score
-
-        name = "complete" if status == SubmissionStatus.COMPLETE else "error"
-        record_score(ledger_dir, ref, name, submission.public_score, submission.private_score)
+    if ledger_dir is not None:
+        record_answer(ledger_dir, ref, submission)
     if status == SubmissionStatus.COMPLETE:
         public, private = submission.public_score or "hidden", submission.private_score or "hidden"
         log.info("scored: public %s, private %s", public, private)

@@ -12,7 +12,7 @@ from pathlib import Path
 import yaml
 
 from .config import flat_settings
-from .outputs import MANIFEST, read_manifest, runs_dir
+from .outputs import read_manifest, run_folders
 
 LEDGER = "ledger.sqlite"
 SCHEMA = """
@@ -53,9 +53,8 @@ def sync(connection: sqlite3.Connection, output_dir: Path) -> None:
     """A record for each complete run folder that has none yet, oldest first, each with its config's difference
     from the run recorded before it."""
     known = {row["run"] for row in connection.execute("SELECT run FROM runs")}
-    folders = sorted(path for path in runs_dir(output_dir).glob("[!.]*") if (path / MANIFEST).is_file())
     previous = None
-    for run_dir in folders:
+    for run_dir in run_folders(output_dir, complete=True):
         if run_dir.name not in known:
             connection.execute("INSERT INTO runs VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", run_record(run_dir, previous))
         previous = run_dir

@@ -59,6 +59,13 @@ def runs_dir(output_dir: Path) -> Path:
     return Path(output_dir) / RUNS
 
 
+def run_folders(output_dir: Path, complete: bool = False) -> list[Path]:
+    """The runs' folders in output_dir/runs/, oldest first (their names start with the time), hidden ones left
+    out; complete: only those that hold a run.json."""
+    folders = sorted(path for path in runs_dir(output_dir).glob("[!.]*") if path.is_dir())
+    return [path for path in folders if (path / MANIFEST).is_file()] if complete else folders
+
+
 def check_name(name: str | None) -> None:
     if name is not None and not NAME.fullmatch(name):
         raise OutputsError(f"--name {name!r}: use letters, digits, '.', '_' and '-' only (it names the run's folder)")
@@ -183,7 +190,7 @@ def new_run_id(output_dir: Path, name: str | None) -> str:
     """The time to the second and the name; a run published in the same second as the one before it gets ~2, ~3
     after the time, so that the latest run's id is always the last in sorted order."""
     stamp, suffix = time.strftime("%Y%m%d-%H%M%S"), f"-{name}" if name else ""
-    newest = max((path.name for path in runs_dir(output_dir).glob("[!.]*")), default="")
+    newest = max((path.name for path in run_folders(output_dir)), default="")
     run_id, n = stamp + suffix, 1
     while newest.startswith(stamp) and run_id <= newest:
         n += 1
@@ -204,7 +211,7 @@ def copy_submission(run_dir: Path, output_dir: Path) -> None:
 
 def find_run(output_dir: Path, run: str | None = None) -> Path:
     """The folder of run `run` in output_dir/runs/ (its id, or the latest run of that name), or of the latest run."""
-    runs = sorted(p for p in runs_dir(output_dir).glob("*") if p.is_dir() and not p.name.startswith("."))
+    runs = run_folders(output_dir)
     if not runs:
         raise OutputsError(
             f"{output_dir} holds no complete run ({RUNS}/ is empty): run `train` first"
@@ -223,7 +230,7 @@ def import_runs(fetched: Path, output_dir: Path, origin: str) -> list[Path]:
     output_dir/runs/ beside the local runs and renamed into place whole, as train publishes; run.json says where
     it came from. A run already there, or one whose files do not match its run.json, is left out."""
     imported = []
-    for run_dir in sorted(runs_dir(fetched).glob("[!.]*")):
+    for run_dir in run_folders(fetched):
         target = runs_dir(output_dir) / run_dir.name
         if target.exists():
             continue
@@ -234,7 +241,7 @@ def import_runs(fetched: Path, output_dir: Path, origin: str) -> list[Path]:
             continue
         with new_run(output_dir) as stage:
             shutil.copytree(run_dir, stage, dirs_exist_ok=True)
-            (stage / MANIFEST).write_text(json.dumps(read_manifest(run_dir) | {"origin": origin}, indent=2))
+            write_manifest(stage, read_manifest(run_dir) | {"origin": origin})
             with publishing(output_dir):
                 os.rename(stage, target)
         imported.append(target)
@@ -282,7 +289,11 @@ def record(output_dir: Path, name: str = "submission.csv") -> None:
     if not manifest:
         raise OutputsError(f"{output_dir} lost its {MANIFEST} while {name} was written: run `train` again")
     manifest["files"][name] = sha256(Path(output_dir) / name)
-    path = Path(output_dir) / MANIFEST
-    temp = path.with_name(f".{MANIFEST}.tmp")
+    write_manifest(output_dir, manifest)
+
+
+def write_manifest(run_dir: Path, manifest: dict) -> None:
+    """run.json replaced in one step (written aside, then renamed): never half a record."""
+    temp = Path(run_dir) / f".{MANIFEST}.tmp"
     temp.write_text(json.dumps(manifest, indent=2))
-    os.replace(temp, path)
+    os.replace(temp, Path(run_dir) / MANIFEST)

@@ -5,7 +5,6 @@ take while keeping their records (cv.json, oof.csv, submission.csv)."""
 
 import json
 import logging
-import os
 import shutil
 import time
 from pathlib import Path
@@ -14,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .ledger import ledger
-from .outputs import MANIFEST, OutputsError, publishing, read_manifest, runs_dir
+from .outputs import OutputsError, publishing, read_manifest, run_folders, runs_dir, write_manifest
 
 log = logging.getLogger(__name__)
 # Each run's latest submission: its public and private scores (empty while pending or never submitted).
@@ -23,12 +22,6 @@ SELECT runs.*, s.ref, s.status, s.public, s.private FROM runs LEFT JOIN submissi
     SELECT ref FROM submissions WHERE run = runs.run ORDER BY submitted DESC, rowid DESC LIMIT 1
 )
 """
-
-
-def complete_runs(output_dir: Path) -> list[Path]:
-    """The folders of output_dir/runs/ that hold a run.json, oldest first (their names start with the time)."""
-    folders = sorted(path for path in runs_dir(output_dir).glob("*") if not path.name.startswith("."))
-    return [path for path in folders if (path / MANIFEST).is_file()]
 
 
 def run_table(output_dir: Path) -> pd.DataFrame:
@@ -109,15 +102,13 @@ def prune(output_dir: Path, keep: int) -> list[str]:
         raise OutputsError(f"runs prune --keep {keep}: keep 0 or more runs' models")
     pruned = []
     with publishing(output_dir):  # not while predict or explain reads a run
-        for run_dir in complete_runs(output_dir)[: max(len(complete_runs(output_dir)) - keep, 0)]:
+        runs = run_folders(output_dir, complete=True)
+        for run_dir in runs[: max(len(runs) - keep, 0)]:
             manifest = read_manifest(run_dir)
             if manifest.get("pruned"):
                 continue
             files = {name: digest for name, digest in manifest["files"].items() if not name.startswith("models/")}
-            manifest |= {"files": files, "pruned": time.strftime("%Y-%m-%d %H:%M:%S")}
-            temp = run_dir / f".{MANIFEST}.tmp"
-            temp.write_text(json.dumps(manifest, indent=2))
-            os.replace(temp, run_dir / MANIFEST)
+            write_manifest(run_dir, manifest | {"files": files, "pruned": time.strftime("%Y-%m-%d %H:%M:%S")})
             shutil.rmtree(run_dir / "models", ignore_errors=True)
             pruned.append(run_dir.name)
     log.info("pruned the fold models of %d runs%s", len(pruned), f": {', '.join(pruned)}" if pruned else "")

@@ -1,15 +1,28 @@
 """What a run reports out of fold, whatever made its predictions (`train`'s models, `ensemble`'s runs): the score
 per fold, oof.csv and folds.csv, and the CV lines of the log."""
 
+import json
 import logging
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from .blend import blend
 from .target import Target
 
 log = logging.getLogger(__name__)
+
+
+def model_scores(target: Target, y: np.ndarray, folds: np.ndarray, oof: dict, choices: dict) -> dict:
+    """cv.json's scores: each candidate (a model, or the blend) per fold and out of fold, as blend.py chose it."""
+    return {name: fold_scores(target, y, folds, blend(oof, c.weights), c) for name, c in choices.items()}
+
+
+def submitted_score(run_dir: Path) -> float:
+    """A run's out-of-fold score: that of what it submitted."""
+    cv = json.loads((Path(run_dir) / "cv.json").read_text())
+    return cv["scores"][cv["submission_model"]]["oof"]
 
 
 def fold_scores(target: Target, y: np.ndarray, folds: np.ndarray, prediction: np.ndarray, choice) -> dict:

@@ -25,7 +25,7 @@ from .report import (
     plot_learning_curves,
     plot_out_of_fold,
 )
-from .scores import fold_scores, log_scores, write_oof
+from .scores import log_scores, model_scores, write_oof
 from .seeds import build_seeded_models, seed_gains
 from .target import Target
 
@@ -127,7 +127,7 @@ def train_folds(config: dict, data, output_dir: Path, smoke: bool, on_fold=None,
         "cv_scheme": config["cv"]["scheme"],
         "rows": len(rows),
         "classes": target.classes,
-        "scores": {name: fold_scores(target, y, folds, blend(oof, c.weights), c) for name, c in choices.items()},
+        "scores": model_scores(target, y, folds, oof, choices),
         "submission_model": chosen.name,
         "blend_weights": chosen.weights,
         "threshold": chosen.threshold,

@@ -5,13 +5,13 @@ first folds score below the median of the trials before it at the same fold is s
 best trial's settings are printed as the `train` arguments that repeat it."""
 
 import copy
-import json
 import logging
 from pathlib import Path
 
 from .config import ProjectError, check_schema, flat_keys, set_setting
 from .ledger import LEDGER, record_runs
 from .metrics import get_metric
+from .scores import submitted_score
 from .train import train
 
 log = logging.getLogger(__name__)
@@ -62,7 +62,7 @@ def tune(config: dict, data_dir: Path, output_dir: Path, trials: int, minutes, p
         name = f"tune{trial.number}"
         run_dir = train(trial_config, data_dir, output_dir, smoke, name, project, on_fold=report, keep_partial=False)
         trial.set_user_attr("run", run_dir.name)
-        return run_score(run_dir)
+        return submitted_score(run_dir)
 
     study.optimize(objective, n_trials=trials, timeout=minutes * 60 if minutes else None)
     record_runs(output_dir)
@@ -95,8 +95,3 @@ def suggest(trial, key: str, bounds: list):
     if isinstance(low, int) and isinstance(high, int):
         return trial.suggest_int(key, low, high, log=log_scale)
     return trial.suggest_float(key, float(low), float(high), log=log_scale)
-
-
-def run_score(run_dir: Path) -> float:
-    cv = json.loads((run_dir / "cv.json").read_text())
-    return cv["scores"][cv["submission_model"]]["oof"]
