@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .config import ProjectError, run_config
+from .config import run_config
 from .data import load_data
 from .model import grad_cam, load_fold_network
 from .outputs import check_run, find_run, publishing, record
@@ -33,24 +33,27 @@ def worst_mistakes(oof: pd.DataFrame, classes: list, count: int) -> pd.DataFrame
     return rows[rows["predicted"] != rows["truth"]].nlargest(count, "confidence")
 
 
-def explain(config: dict, data_dir: Path, output_dir: Path, run: str | None = None) -> Path:
-    """Grad-CAM of the latest run's (or `run`'s) worst mistakes, into its explain/gradcam.png."""
+def explain(config: dict, data_dir: Path, output_dir: Path, run: str | None = None) -> Path | None:
+    """Grad-CAM of the latest run's (or `run`'s) worst mistakes, into its explain/gradcam.png; None, and a line
+    that says so, when every training image was predicted right out of fold."""
     with publishing(output_dir):  # a run being published meanwhile waits: the picture explains the run it joins
         run_dir = find_run(output_dir, run)
         check_run(run_dir, skip=("submission.csv",), models=True)  # oof.csv, cv.json and the fold models of one run
         config = run_config(run_dir, config)
         path = draw_mistakes(config, data_dir, run_dir)
-        record(run_dir, path.relative_to(run_dir).as_posix())
+        if path is not None:
+            record(run_dir, path.relative_to(run_dir).as_posix())
     return path
 
 
-def draw_mistakes(config: dict, data_dir: Path, output_dir: Path) -> Path:
+def draw_mistakes(config: dict, data_dir: Path, output_dir: Path) -> Path | None:
     cv = json.loads((output_dir / "cv.json").read_text())
     id_col, classes = config["columns"]["id"], cv["classes"]
     oof = pd.read_csv(output_dir / "oof.csv", dtype={id_col: str})
     mistakes = worst_mistakes(oof, classes, config["explain"]["count"])
     if mistakes.empty:
-        raise ProjectError("no out-of-fold mistakes to explain: every training image was predicted right")
+        log.warning("no out-of-fold mistakes to explain: every training image was predicted right")
+        return None
     spec = ImageSpec(tuple(cv["images"]["size"]), cv["images"]["channels"])
     data = load_data(data_dir, config)
     records = data.train.set_index(id_col).loc[mistakes[id_col]].reset_index()

@@ -2,6 +2,7 @@
 FoldModel (fold_model.py), the interface every task's models share. Here the rows are image records (see images.py)."""
 
 import logging
+from pathlib import Path
 
 from .fold_model import FoldModel
 from .model import ImageNetwork, backbone_name, default_size
@@ -46,8 +47,15 @@ def build_models(config: dict, data, setup, target, report_dir=None) -> tuple[li
         }
     }
     if report_dir is not None:
-        sample = data.train.sample(n=min(16, len(data.train)), random_state=config["cv"]["seed"])
-        pictures = [image for image, _ in numpy_images(sample, data.images, spec)]
-        titles = [str(label) for label in sample[config["columns"]["target"]]]
-        plot_images(pictures, titles, report_dir / "samples.png", "training images and their labels")
+        draw_samples(config, data, spec, report_dir / "samples.png")
     return [network, PixelReference(config, data.images, n_classes)], facts
+
+
+def draw_samples(config: dict, data, spec: ImageSpec, path: Path, count: int = 16) -> Path:
+    """A grid of training images, as the network sees them (before augmentation), with their labels: a first
+    look at the data (are the labels right, the images upright, the size enough to tell the classes apart?)."""
+    sample = data.train.sample(n=min(count, len(data.train)), random_state=config["cv"]["seed"])
+    pictures = [image for image, _ in numpy_images(sample, data.images, spec)]
+    titles = [str(label) for label in sample[config["columns"]["target"]]]
+    plot_images(pictures, titles, path, "training images and their labels")
+    return path

@@ -54,3 +54,19 @@ class TfidfReference:
         probabilities = np.zeros((len(rows), self.n_classes))
         probabilities[:, pipeline.classes_] = pipeline.predict_proba(self.inputs(rows))  # a fold may lack a class
         return {self.name: probabilities[:, 1] if self.n_classes == 2 else probabilities}
+
+
+def telling_ngrams(fold_dir: Path, classes: list, top: int = 10) -> pd.DataFrame:
+    """The word n-grams that weigh most towards each class in one fold's fitted logistic regression: what the
+    reference learnt, and a quick look for leaks (an id, a signature or a template phrase that gives the answer)."""
+    pipeline = joblib.load(Path(fold_dir) / "reference.joblib")
+    names = pipeline["features"].get_feature_names_out()
+    weights = pipeline["model"].coef_
+    if len(weights) == 1:  # two classes: one row of weights, towards the second class
+        weights = np.vstack([-weights[0], weights[0]])
+    words = [i for i, name in enumerate(names) if name.startswith("words__")]
+    table = {}
+    for row, c in zip(weights, pipeline["model"].classes_, strict=True):
+        best = sorted(words, key=lambda i: -row[i])[:top]
+        table[str(classes[c])] = [names[i].removeprefix("words__") for i in best]
+    return pd.DataFrame(table, index=range(1, top + 1)[: len(best)])

@@ -73,6 +73,7 @@ class Reference:
 
     name = "reference"
     outputs = ["reference"]  # the predictions it returns
+    curve_unit = "boosting round"  # its learning curve's steps
 
     def __init__(self, config: dict, roles: dict, n_classes: int | None):
         self.config, self.roles, self.n_classes = config, roles, n_classes
@@ -84,7 +85,9 @@ class Reference:
             return "LightGBM"
         return "scikit-learn HistGradientBoosting (lightgbm is not installed: `pip install lightgbm` is faster)"
 
-    def fit(self, rows, y: np.ndarray, fold_dir: Path) -> None:
+    def fit(self, rows, y: np.ndarray, fold_dir: Path) -> dict | None:
+        """Fit on the training fold's rows; with early stopping, returns LightGBM's loss per boosting round on
+        the rows it fits and on the early-stopping slice (the learning curve)."""
         preprocessor = tree_preprocessor(self.roles, self.config).fit(rows)
         features = preprocessor.transform(rows)
         y = np.log1p(y) if self.log_target else y
@@ -98,9 +101,10 @@ class Reference:
             classes = y if self.n_classes else None
             fit_rows, stop_rows = early_stopping_split(np.arange(len(y)), classes, self.config["cv"]["seed"])
             x_fit, x_stop, y_fit, y_stop = features[fit_rows], features[stop_rows], y[fit_rows], y[stop_rows]
-            stop = {"eval_set": [(x_stop, y_stop)]}
+            # The fitted rows are scored too, for the learning curve; named "training", early stopping ignores them.
+            stop = {"eval_set": [(x_fit, y_fit), (x_stop, y_stop)], "eval_names": ["training", "early_stopping"]}
             if renamed_eval_set(model):
-                stop = {"eval_X": (x_stop,), "eval_y": (y_stop,)}
+                stop = {"eval_X": (x_fit, x_stop), "eval_y": (y_fit, y_stop), "eval_names": stop["eval_names"]}
             model.fit(
                 x_fit,
                 y_fit,
@@ -118,6 +122,10 @@ class Reference:
             names = self.roles["categorical"] + self.roles["numeric"]  # tree_preprocessor's column order
             shares = {name: float(g / max(gain.sum(), 1e-12)) for name, g in zip(names, gain, strict=True)}
             (fold_dir / "importance.json").write_text(json.dumps({self.name: shares}))
+        if getattr(model, "evals_result_", None):  # {"training": {loss: [...]}, "early_stopping": {loss: [...]}}
+            fitted, stopping = (list(model.evals_result_[name].values())[0] for name in stop["eval_names"])
+            return {"loss": fitted, "val_loss": stopping}
+        return None
 
     def predict(self, rows, fold_dir: Path) -> dict[str, np.ndarray]:
         """Values for regression; the second class's probability, or one probability per class."""

@@ -1,4 +1,11 @@
-"""Cross-validation folds: seeded, stratified for classes, grouped when rows share a group."""
+"""Cross-validation folds: seeded, stratified for classes, grouped when rows share a group.
+
+Each model trains k times, each time without one fold, and predicts the fold it did not see: out of fold, every
+training row is scored by a model that never saw it, as Kaggle's test rows are never seen. The folds are seeded,
+so every model and every run is scored on the same split and their scores compare. Stratified folds keep each
+class's share in every fold, so that a rare class is scored in each. Rows that share a group (a patient, a user,
+a house) stay in one fold: otherwise a model scores well by recognising a group it met in training, which rows
+of groups it never met (the test set's, mostly) do not allow."""
 
 import numpy as np
 import pandas as pd

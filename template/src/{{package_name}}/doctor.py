@@ -2,6 +2,7 @@
 fails. Changes nothing in the project (the push dry run writes into a temporary folder)."""
 
 import importlib.metadata
+import json
 import logging
 import os
 import re
@@ -121,9 +122,20 @@ def check_push(config: dict, config_path: Path) -> str:
             kernel_dir = push(config, copy, dry_run=True)
         finally:
             quiet.setLevel(level)
-        compile((kernel_dir / "kernel.py").read_text(), "kernel.py", "exec")  # the bundle is valid Python
-        size = (kernel_dir / "kernel.py").stat().st_size
-    return f"kernel.py ({size // 1024} KiB) and kernel-metadata.json build"
+        code = kernel_dir / json.loads((kernel_dir / "kernel-metadata.json").read_text())["code_file"]
+        for source in kernel_code(code):
+            compile(source, code.name, "exec")  # the bundle is valid Python
+        size = code.stat().st_size
+    return f"{code.name} ({size // 1024} KiB) and kernel-metadata.json build"
+
+
+def kernel_code(code: Path) -> list[str]:
+    """A script's text, or each code cell of a notebook."""
+    if code.suffix != ".ipynb":
+        return [code.read_text()]
+    import nbformat
+
+    return [cell.source for cell in nbformat.read(code, as_version=4).cells if cell.cell_type == "code"]
 
 
 def doctor(config: dict, config_path: Path, data_dir: Path | None) -> bool:

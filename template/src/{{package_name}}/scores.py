@@ -57,6 +57,19 @@ def log_scores(report: dict) -> None:
         log.info("  decision threshold, tuned out of fold: %.4f", report["threshold"])
 
 
+def score_table(cv: dict) -> pd.DataFrame:
+    """cv.json's scores as a table: a row per model (and the blend), out of fold, the folds' mean and spread, each
+    fold's score and the blend weights; the submitted row is marked."""
+    rows = {}
+    for name, s in cv["scores"].items():
+        folds = {f"fold {k}": score for k, score in enumerate(s["folds"])}
+        weights = ", ".join(f"{model} {w:.2f}" for model, w in s["weights"].items() if w)
+        submitted = "yes" if name == cv["submission_model"] else ""
+        rows[name] = {"out of fold": s["oof"], "mean": s["mean"], "std": s["std"], **folds, "weights": weights}
+        rows[name]["submitted"] = submitted
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
 def prediction_columns(prefix: str, prediction: np.ndarray, classes: list | None) -> dict:
     """One column (`prediction_reference`), or one per class (`prediction_reference_cat`, `..._dog`)."""
     if prediction.ndim == 1:

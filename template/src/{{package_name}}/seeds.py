@@ -22,6 +22,7 @@ class SeedAveraged:
 
     def __init__(self, copies: list):
         self.copies, self.name, self.outputs = copies, copies[0].name, copies[0].outputs
+        self.curve_unit = getattr(copies[0], "curve_unit", "epoch")
         self.first_seed: dict = {}
 
     def fit(self, rows, y, fold_dir: Path):

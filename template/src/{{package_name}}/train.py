@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import yaml
 
 from . import hardware, progress
@@ -70,10 +71,7 @@ def train(
 
 def train_folds(config: dict, data, output_dir: Path, smoke: bool, on_fold=None, about: dict | None = None) -> dict:
     columns, seed, n_folds = config["columns"], config["cv"]["seed"], config["cv"]["folds"]
-    rows = data.train
-    if smoke:
-        rows = rows.sample(n=min(config["smoke"]["max_rows"], len(rows)), random_state=seed)
-    rows = rows.reset_index(drop=True)
+    rows = training_rows(data, config, smoke)
 
     target = Target.from_train(rows[columns["target"]], config)
     if target.classes:
@@ -83,6 +81,7 @@ def train_folds(config: dict, data, output_dir: Path, smoke: bool, on_fold=None,
     setup = hardware.configure(config)
     models, facts = build_seeded_models(config, data, setup, target, report_dir=output_dir)
 
+    units = {model.name: getattr(model, "curve_unit", "epoch") for model in models}  # trees count boosting rounds
     start, oof, first_seed, per_fold = progress.load(output_dir)
     curves_path = output_dir / "learning_curves.json"  # every model's loss per epoch, by fold (kept on resume)
     curves = json.loads(curves_path.read_text()) if start and curves_path.is_file() else {}
@@ -95,7 +94,7 @@ def train_folds(config: dict, data, output_dir: Path, smoke: bool, on_fold=None,
         valid = folds == k
         for name, history in train_fold(models, rows, y, folds, k, output_dir, oof, first_seed).items():
             curves.setdefault(name, {})[str(k)] = history
-            plot_learning_curves(curves[name], output_dir / f"learning_curves_{name}.png", name)
+            plot_learning_curves(curves[name], output_dir / f"learning_curves_{name}.png", name, units[name])
         curves_path.write_text(json.dumps(curves))
         per_fold.append({name: target.metric.score(y[valid], p[valid]) for name, p in oof.items()})
         progress.save(output_dir, k + 1, oof, first_seed, per_fold, about or {})
@@ -157,12 +156,20 @@ def train_folds(config: dict, data, output_dir: Path, smoke: bool, on_fold=None,
     return report
 
 
+def training_rows(data, config: dict, smoke: bool = False) -> pd.DataFrame:
+    """The rows a run trains on: all of train.csv, or for a smoke run a seeded sample of smoke.max_rows."""
+    rows = data.train
+    if smoke:
+        rows = rows.sample(n=min(config["smoke"]["max_rows"], len(rows)), random_state=config["cv"]["seed"])
+    return rows.reset_index(drop=True)
+
+
 def train_fold(
     models, rows, y: np.ndarray, folds: np.ndarray, k: int, output_dir: Path, oof: dict, first_seed: dict
 ) -> dict:
     """Every model fit on the rows outside fold k and saved in models/fold<k>/; their predictions for fold k's
     rows go into oof (and, with cv.seeds > 1, seed 0's alone into first_seed). Returns each network's loss per
-    epoch ({"loss": [...], "val_loss": [...]})."""
+    epoch, or a tree model's per boosting round ({"loss": [...], "val_loss": [...]})."""
     histories = {}
     fit, valid = folds != k, folds == k
     fold_dir = output_dir / "models" / f"fold{k}"
