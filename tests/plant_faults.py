@@ -868,8 +868,8 @@ FAULTS = [
     Fault(
         "smoke.max_rows is ignored",
         SRC + "train.py",
-        'rows = rows.sample(n=min(config["smoke"]["max_rows"], len(rows)), random_state=seed)',
-        "rows = rows.sample(frac=1, random_state=seed)",
+        'rows = rows.sample(n=min(config["smoke"]["max_rows"], len(rows)), random_state=config["cv"]["seed"])',
+        'rows = rows.sample(frac=1, random_state=config["cv"]["seed"])',
         ["tests/test_outputs.py::test_a_smoke_run_writes_outputs_smoke_from_at_most_max_rows_and_leaves_the_real_run"],
         TEXT,
     ),
@@ -1677,6 +1677,14 @@ FAULTS = [
         'words = [i for i, name in enumerate(names) if name.startswith("chars__")]',
         ["tests/test_notebook.py::test_the_walkthrough_shows_the_runs_own_pictures_and_scores"],
         TEXT,
+    ),
+    Fault(
+        "a Keras fit reports no epochs while it trains",
+        variant("not pytorch") + "epochs.py",
+        "    return [] if verbose else [EpochLog(name, epochs)]",
+        "    return []",
+        ["tests/test_parts.py::test_a_fit_logs_one_line_per_epoch_with_the_time_left"],
+        BINARY_AUC,
     ),
 ]
 

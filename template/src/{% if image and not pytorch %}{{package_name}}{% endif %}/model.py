@@ -14,6 +14,7 @@ import numpy as np
 from .augment import augmentation, batch_mixing, tta_views
 from .batches import early_stopping_split, usable_batch_size
 from .config import ProjectError
+from .epochs import epoch_log
 from .fold_network import FoldNetwork
 from .pipeline import ImageSpec, padded_batches, predict_images, training_batches
 from .weights import SMALL_CNN, starting_weights
@@ -133,7 +134,11 @@ def train_head(network, features, batches, stop, epochs: int, steps: int, learni
     features.trainable = False
     compile_network(network, learning_rate, epochs, steps, config)
     verbose = config["training"]["verbose"]
-    return network.fit(batches, validation_data=stop, epochs=epochs, shuffle=False, verbose=verbose).history
+    progress = epoch_log(f"{network.name} (head only)", epochs, verbose)
+    history = network.fit(
+        batches, validation_data=stop, epochs=epochs, callbacks=progress, shuffle=False, verbose=verbose
+    )
+    return history.history
 
 
 def fine_tune(network, features, batches, stop, epochs: int, steps: int, learning_rate: float, config: dict) -> dict:
@@ -148,9 +153,11 @@ def fine_tune(network, features, batches, stop, epochs: int, steps: int, learnin
     patience = config["training"]["early_stopping_patience"]
     start = config["training"]["early_stopping_start"]
     stopping = keras.callbacks.EarlyStopping(patience=patience, restore_best_weights=True, start_from_epoch=start)
-    verbose = config["training"]["verbose"]  # the batches come shuffled: fit must not try
+    verbose = config["training"]["verbose"]
+    callbacks = [stopping, *epoch_log(network.name, epochs, verbose)]
+    # The batches come shuffled: fit must not try.
     history = network.fit(
-        batches, validation_data=stop, epochs=epochs, callbacks=[stopping], shuffle=False, verbose=verbose
+        batches, validation_data=stop, epochs=epochs, callbacks=callbacks, shuffle=False, verbose=verbose
     )
     return history.history
 

@@ -5,6 +5,8 @@ a slice of the training fold that keeps the best epoch's weights."""
 import copy
 import logging
 import math
+import sys
+import time
 
 import numpy as np
 import torch
@@ -53,13 +55,14 @@ def fit(model, batches, stop_batches, epochs: int, learning_rate: float, setup, 
     loss_fn = torch.nn.CrossEntropyLoss(label_smoothing=config["model"]["label_smoothing"])
     scaler = torch.amp.GradScaler(setup.device_type, enabled=setup.amp)  # float16 gradients would underflow
     history, best, best_loss, waited = {"loss": [], "val_loss": []}, None, np.inf, 0
+    bar, started = show_bar(training["progress"]), time.perf_counter()
     for epoch in range(epochs):
         model.train()
         if head_only:  # the frozen backbone in inference mode, so its BatchNorm statistics stay as loaded
             model.eval()
             head_of(model).train()
         running, seen = 0.0, 0
-        progress = tqdm(batches, desc=f"epoch {epoch + 1}/{epochs}", leave=False, disable=not training["progress"])
+        progress = tqdm(batches, desc=f"epoch {epoch + 1}/{epochs}", leave=False, disable=not bar)
         for images, labels in progress:
             labels = labels.to(setup.device_name, non_blocking=True)
             with torch.autocast(setup.device_type, dtype=torch.float16, enabled=setup.amp):
@@ -75,8 +78,17 @@ def fit(model, batches, stop_batches, epochs: int, learning_rate: float, setup, 
             progress.set_postfix(loss=f"{running / seen:.4f}")
         history["loss"].append(running / max(seen, 1))
         history["val_loss"].append(mean_loss(model, stop_batches, loss_fn, setup))
-        if training["progress"]:
-            log.info("epoch %d/%d  loss %.4f  val_loss %.4f", epoch + 1, epochs, *(h[-1] for h in history.values()))
+        spent = time.perf_counter() - started
+        left = spent / (epoch + 1) * (epochs - epoch - 1)  # every epoch still allowed: early stopping may end sooner
+        log.info(
+            "  network%s epoch %d of %d: loss %.4f, val_loss %.4f (%.0f s; at most %.0f s more)",
+            " (head only)" if head_only else "",
+            epoch + 1,
+            epochs,
+            *(h[-1] for h in history.values()),
+            spent,
+            left,
+        )
         if head_only or epoch < training["early_stopping_start"]:
             continue  # early stopping neither watches nor keeps these epochs
         if history["val_loss"][-1] < best_loss:
@@ -88,6 +100,12 @@ def fit(model, batches, stop_batches, epochs: int, learning_rate: float, setup, 
     if best is not None:
         model.load_state_dict(best)  # the best epoch's weights, not the last one's
     return history
+
+
+def show_bar(progress) -> bool:
+    """training.progress: a bar within each epoch, or with auto only in a terminal; a log that is not one (a
+    Kaggle kernel's, train.log) keeps the one line per epoch."""
+    return sys.stderr.isatty() if progress == "auto" else bool(progress)
 
 
 def head_of(model):

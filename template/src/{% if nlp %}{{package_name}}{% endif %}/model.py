@@ -8,7 +8,6 @@ train_network is the Keras training both text networks share (transformer.py fin
 
 import json
 import logging
-import time
 from pathlib import Path
 
 import joblib
@@ -17,6 +16,7 @@ import numpy as np
 
 from .batches import ShuffledFullBatches, early_stopping_split, predict_rows, take, usable_batch_size, wrap_to_multiple
 from .config import ProjectError
+from .epochs import epoch_log
 from .text import Columns, extras_encoder, extras_frame, joined_texts
 
 log = logging.getLogger(__name__)
@@ -73,35 +73,10 @@ def build_network(config: dict, vocabulary_size: int, max_length: int, n_extras:
     return keras.Model(inputs, outputs, name=kind)
 
 
-class EpochProgress(keras.callbacks.Callback):
-    """A log line per epoch with the time this fit may still take: a transformer's epoch is long on a CPU."""
-
-    def __init__(self, name: str, epochs: int):
-        super().__init__()
-        self.name, self.epochs = name, epochs
-
-    def on_train_begin(self, logs=None):
-        self.started = time.perf_counter()
-
-    def on_epoch_end(self, epoch, logs=None):
-        spent = time.perf_counter() - self.started
-        left = spent / (epoch + 1) * (self.epochs - epoch - 1)
-        log.info(
-            "  %s epoch %d of %d: loss %.4f, val_loss %.4f (%.0f s; at most %.0f s more)",
-            self.name,
-            epoch + 1,
-            self.epochs,
-            logs["loss"],
-            logs["val_loss"],
-            spent,
-            left,
-        )
-
-
-def train_network(network, x, y: np.ndarray, setup, optimizer, settings: dict, seed: int, progress=False) -> dict:
+def train_network(network, x, y: np.ndarray, setup, optimizer, settings: dict, seed: int) -> dict:
     """Fit on shuffled full batches; early stopping watches a 10% slice of the training fold (never the
-    validation fold) and keeps the best epoch's weights. Returns the loss history for the learning curve.
-    With progress, a log line per epoch (when Keras prints none itself)."""
+    validation fold) and keeps the best epoch's weights; a log line per epoch (epochs.py). Returns the loss
+    history for the learning curve."""
     fit_rows, stop_rows = early_stopping_split(np.arange(len(y)), y.argmax(axis=1), seed)
     batch = usable_batch_size(setup.batch_size, len(fit_rows), setup.replicas)
     batches = ShuffledFullBatches(take(x, fit_rows), y[fit_rows], batch, seed, setup.workers)
@@ -109,8 +84,7 @@ def train_network(network, x, y: np.ndarray, setup, optimizer, settings: dict, s
     network.compile(optimizer=optimizer, loss="categorical_crossentropy")
     callbacks = [keras.callbacks.EarlyStopping(patience=settings["early_stopping_patience"], restore_best_weights=True)]
     verbose = settings.get("verbose", 0)
-    if progress and not verbose:
-        callbacks.append(EpochProgress(network.name, settings["epochs"]))
+    callbacks += epoch_log(network.name, settings["epochs"], verbose)
     history = network.fit(
         batches,
         validation_data=stop,

@@ -139,7 +139,7 @@ class Transformer:
             network = build_classifier(backbone, self.n_classes, x["extras"].shape[1] if "extras" in x else 0, 0.1)
             tuned = optimizer(settings, learning_rate, steps)
             one_hot, seed = np.eye(self.n_classes)[y], self.config["cv"]["seed"]
-            history = train_network(network, x, one_hot, setup, tuned, settings, seed, progress=True)
+            history = train_network(network, x, one_hot, setup, tuned, settings, seed)
         network.save(fold_dir / "transformer.keras")
         return history
 

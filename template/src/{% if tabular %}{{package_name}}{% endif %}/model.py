@@ -14,6 +14,7 @@ import keras
 import numpy as np
 
 from .batches import ShuffledFullBatches, early_stopping_split, predict_rows, take, usable_batch_size, wrap_to_multiple
+from .epochs import epoch_log
 from .preprocess import NeuralInputs
 from .target import TargetScaler
 
@@ -148,7 +149,7 @@ class KerasNetwork:
             validation_data=(wrap_to_multiple(x_stop, stop_batch), wrap_to_multiple(y_stop, stop_batch)),
             validation_batch_size=stop_batch,
             epochs=epochs,
-            callbacks=[stopping],
+            callbacks=[stopping, *epoch_log(self.name, epochs, training["verbose"])],
             verbose=training["verbose"],
         )
         # Weights only: prediction rebuilds the network from config.yaml and the fold's preprocessor. (Saving
