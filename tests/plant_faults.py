@@ -1686,6 +1686,30 @@ FAULTS = [
         ["tests/test_parts.py::test_a_fit_logs_one_line_per_epoch_with_the_time_left"],
         BINARY_AUC,
     ),
+    Fault(
+        "the sentence encoder's vectors come back in another order than the rows",
+        NLP + "encoder.py",
+        "return np.stack([VECTORS[self.folder, text] for text in texts])",
+        "return np.stack([VECTORS[self.folder, text] for text in sorted(texts)])",
+        ["tests/test_text.py::test_a_text_reaches_each_model_through_predict_as_it_did_in_training[encoder]"],
+        TEXT,
+    ),
+    Fault(
+        "the frozen encoder encodes every text again for each fold",
+        NLP + "encoder.py",
+        "new = [text for text in dict.fromkeys(texts) if (self.folder, text) not in VECTORS]",
+        "new = list(dict.fromkeys(texts))",
+        ["tests/test_encoder.py::test_the_encoder_joins_the_blend_and_predict_writes_the_same_submission"],
+        TEXT,
+    ),
+    Fault(
+        "model.encoder accepts a folder that holds no model",
+        NLP + "encoder.py",
+        '    if not (folder / "modules.json").is_file():',
+        "    if False:",
+        ["tests/test_encoder.py::test_a_folder_without_an_encoder_is_refused_in_one_line_before_training"],
+        TEXT,
+    ),
 ]
 
 

@@ -115,3 +115,28 @@ def write_tiny_preset(folder: Path) -> Path:
     classifier = keras_hub.models.DistilBertTextClassifier(backbone, num_classes=2, preprocessor=preprocessor)
     classifier.save_to_preset(str(folder))
     return Path(folder)
+
+
+def write_tiny_encoder(folder: Path) -> Path:
+    """A randomly initialised one-layer BERT of a test's size with mean pooling, saved as a sentence-transformers
+    folder (what all-MiniLM-L6-v2 ships): the encoder path without downloading anything. Its vocabulary is the
+    letters and digits, so that every text, however new its words, becomes tokens of its own."""
+    import string
+
+    from sentence_transformers import SentenceTransformer, models
+    from transformers import BertConfig, BertModel, BertTokenizerFast, set_seed
+
+    characters = string.ascii_lowercase + string.digits + string.punctuation
+    vocabulary = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *characters, *(f"##{c}" for c in characters)]
+    bert = Path(folder) / "bert"
+    bert.mkdir(parents=True, exist_ok=True)
+    (bert / "vocab.txt").write_text("\n".join(vocabulary) + "\n")
+    ids = {token: i for i, token in enumerate(vocabulary)}  # transformers 5 takes `vocab`, 4 `vocab_file`
+    BertTokenizerFast(vocab=ids, vocab_file=str(bert / "vocab.txt")).save_pretrained(bert)
+    set_seed(0)
+    shape = {"hidden_size": 32, "num_hidden_layers": 1, "num_attention_heads": 2, "intermediate_size": 64}
+    BertModel(BertConfig(vocab_size=len(vocabulary), max_position_embeddings=512, **shape)).save_pretrained(bert)
+    words = models.Transformer(str(bert), max_seq_length=512)
+    encoder = SentenceTransformer(modules=[words, models.Pooling(shape["hidden_size"])], device="cpu")
+    encoder.save(str(Path(folder) / "encoder"))
+    return Path(folder) / "encoder"

@@ -1,6 +1,7 @@
 """The models this task trains, all on the same folds. train.py and predict.py use each of them through
 FoldModel (fold_model.py), the interface every task's models share. Here the rows are train.csv's or test.csv's rows."""
 
+from .encoder import SentenceEncoder, encoder_folder
 from .fold_model import FoldModel
 from .model import ScratchNetwork
 from .reference import TfidfReference
@@ -9,11 +10,14 @@ from .transformer import Transformer, preset_source
 
 
 def build_models(config: dict, data, setup, target, report_dir=None) -> tuple[list[FoldModel], dict]:
-    """TF-IDF + logistic regression, the from-scratch network, and the transformer when weights are wanted;
-    and the facts about their inputs that cv.json reports."""
+    """TF-IDF + logistic regression, the from-scratch network, the frozen sentence encoder when model.encoder names
+    one, and the transformer when weights are wanted; and the facts about their inputs that cv.json reports."""
     columns = find_columns(data.train, data.test, config)
     n_classes = len(target.classes)
     models = [ScratchNetwork(config, columns, setup, n_classes), TfidfReference(config, columns, n_classes)]
+    folder = encoder_folder(config)
+    if folder is not None:
+        models.append(SentenceEncoder(config, columns, n_classes, folder))
     source = preset_source(config)
     if source is not None:
         models.insert(0, Transformer(config, columns, setup, n_classes, source))
@@ -23,6 +27,7 @@ def build_models(config: dict, data, setup, target, report_dir=None) -> tuple[li
             "categorical_columns": columns.categorical,
             "numeric_columns": columns.numeric,
             "transformer": source,
+            "encoder": folder and str(folder),
             "scratch": config["model"]["scratch"],
         }
     }

@@ -1,0 +1,114 @@
+"""A frozen sentence encoder as one more model on the same folds (model.encoder: a sentence-transformers model
+folder, e.g. all-MiniLM-L6-v2). Each text becomes one vector holding what the encoder learnt from a billion
+sentence pairs; a logistic regression, fit on the training fold's vectors (and the extra columns), predicts
+from them. The encoder itself never learns, so each text is encoded once per run and its vector reused by every
+fold: minutes on a CPU where fine-tuning takes hours. Its weights come from the folder alone (on Kaggle, attach
+it as a dataset or model and give its path): nothing is downloaded while a run trains."""
+
+import logging
+import os
+import time
+from pathlib import Path
+
+import joblib
+import numpy as np
+import pandas as pd
+from sklearn.compose import ColumnTransformer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline
+
+from .config import ProjectError
+from .text import Columns, extras_encoder, extras_frame, joined_texts
+
+log = logging.getLogger(__name__)
+VECTORS: dict = {}  # (encoder folder, text) -> vector: a frozen encoder gives a text the same vector every time
+
+
+def encoder_folder(config: dict) -> Path | None:
+    """model.encoder's folder, or None for `none`; a folder that holds no sentence-transformers model is refused
+    in one line before anything trains."""
+    setting = config["model"]["encoder"]
+    if setting in (None, "none"):
+        return None
+    folder = Path(setting)
+    if not (folder / "modules.json").is_file():
+        raise ProjectError(
+            f"model.encoder '{setting}' holds no sentence-transformers model (no modules.json there): give the"
+            " folder of one (e.g. all-MiniLM-L6-v2, attached as a Kaggle dataset), or none"
+        )
+    return folder
+
+
+def offline() -> None:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the folder is all there is: never a download
+    os.environ.setdefault("USE_HUB_KERNELS", "0")  # transformers 5 would ask the Hub for kernels
+
+
+def load_torch_first(config: dict) -> None:
+    """With an encoder, sentence-transformers (and PyTorch) load before TensorFlow does: PyTorch's compiler library
+    (triton) crashes a process that loaded TensorFlow first (a segmentation fault, measured here)."""
+    if encoder_folder(config) is not None:
+        load_torch()
+
+
+def load_torch() -> None:
+    offline()
+    import sentence_transformers  # noqa: F401
+
+
+class SentenceEncoder:
+    """Vectors of the frozen encoder (and the extra columns) into a logistic regression fit per fold."""
+
+    name = "encoder"
+    outputs = ["encoder"]
+
+    def __init__(self, config: dict, columns: Columns, n_classes: int, folder: Path):
+        self.config, self.columns, self.n_classes, self.folder = config, columns, n_classes, folder
+        self.encoder = None  # loaded when the first text needs a vector
+
+    def vectors(self, rows: pd.DataFrame) -> np.ndarray:
+        """One unit-length vector per row's text, raw as the encoder's tokenizer knows it best (or cleaned, with
+        text.clean_for_transformer); texts met before are not encoded again."""
+        texts = joined_texts(rows, self.columns, self.config, cleaned=self.config["text"]["clean_for_transformer"])
+        new = [text for text in dict.fromkeys(texts) if (self.folder, text) not in VECTORS]
+        if new:
+            started = time.perf_counter()
+            encoded = self.load().encode(new, batch_size=64, normalize_embeddings=True, show_progress_bar=False)
+            VECTORS.update({(self.folder, text): vector for text, vector in zip(new, encoded, strict=True)})
+            seconds = time.perf_counter() - started
+            log.info("encoder: %d texts encoded in %.0f s (%.0f a second)", len(new), seconds, len(new) / seconds)
+        return np.stack([VECTORS[self.folder, text] for text in texts])
+
+    def load(self):
+        if self.encoder is None:
+            offline()
+            import transformers
+            from sentence_transformers import SentenceTransformer
+
+            transformers.utils.logging.disable_progress_bar()  # a bar per weight file floods a log
+            self.encoder = SentenceTransformer(str(self.folder))  # on the GPU when there is one
+        return self.encoder
+
+    def inputs(self, rows: pd.DataFrame) -> pd.DataFrame:
+        vectors = pd.DataFrame(self.vectors(rows), index=rows.index).add_prefix("vector_")
+        return pd.concat([vectors, extras_frame(rows, self.columns)], axis=1)
+
+    def pipeline(self, width: int) -> Pipeline:
+        parts = [("vectors", "passthrough", [f"vector_{i}" for i in range(width)])]
+        extras = extras_encoder(self.columns)
+        if extras is not None:  # fit on the training fold only, like the vectors' head
+            parts.append(("extras", extras, self.columns.extras))
+        model = LogisticRegression(C=self.config["encoder"]["C"], max_iter=2000)
+        return Pipeline([("features", ColumnTransformer(parts)), ("model", model)])
+
+    def fit(self, rows: pd.DataFrame, y: np.ndarray, fold_dir: Path) -> None:
+        inputs = self.inputs(rows)
+        width = inputs.columns.str.startswith("vector_").sum()
+        joblib.dump(self.pipeline(width).fit(inputs, y), fold_dir / "encoder.joblib")
+
+    def predict(self, rows: pd.DataFrame, fold_dir: Path) -> dict[str, np.ndarray]:
+        """The second class's probability for two classes, else one probability per class."""
+        pipeline = joblib.load(fold_dir / "encoder.joblib")
+        probabilities = np.zeros((len(rows), self.n_classes))
+        probabilities[:, pipeline.classes_] = pipeline.predict_proba(self.inputs(rows))  # a fold may lack a class
+        return {self.name: probabilities[:, 1] if self.n_classes == 2 else probabilities}
