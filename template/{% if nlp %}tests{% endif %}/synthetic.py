@@ -1,6 +1,7 @@
 """A small made-up text competition in Kaggle's layout (Disaster Tweets' columns: id, keyword, location, text,
 target), shaped by config.yaml, with the texts real data brings: empty, missing, very long, emoji, other
-scripts, URLs, @mentions and HTML entities."""
+scripts, URLs, @mentions and HTML entities. Classes, or for the metrics that score values (rmse, rmsle, mae) a
+number per text that its words tell, as CommonLit's readability."""
 
 from pathlib import Path
 
@@ -8,6 +9,7 @@ import numpy as np
 import pandas as pd
 from known_answers import hostile_ids
 
+VALUE_METRICS = {"rmse", "rmsle", "mae"}
 FILLER = "the a of to and in is it for on with this that was at by from you my we they just".split()
 ODD_TEXTS = [
     "",
@@ -44,15 +46,21 @@ def write_competition(
     seed: int = 0,
     shuffle_labels: bool = False,
     odd_texts: bool = True,
+    text_column: str = "text",
+    train_only: tuple = (),
 ) -> Path:
     """Write train.csv, test.csv, sample_submission.csv and solution.csv (the test rows' answers); `labels`
-    name the classes (2 or more, ints or text).
+    name the classes (2 or more, ints or text). For a metric that scores values, the target is a number near
+    1, 2 or 3, which one the text's words (and the keyword) say; `labels` is then unused.
 
-    shuffle_labels permutes the target, so no text predicts it; odd_texts puts ODD_TEXTS into both files.
+    shuffle_labels permutes the target, so no text predicts it; odd_texts puts ODD_TEXTS into both files;
+    text_column names the texts' column; train_only names number columns that only train.csv holds (CommonLit's
+    standard_error), which no model may use.
     """
     rng = np.random.default_rng(seed)
     id_col, target = config["columns"]["id"], config["columns"]["target"]
-    n = len(labels)
+    values = config["metric"] in VALUE_METRICS
+    n = 3 if values else len(labels)
     ids = hostile_ids(rows + rows // 2, rng, text=n > 2)
     # The test rows lean to the first class (half of them), unlike the training rows' even shares.
     test_shares = np.r_[0.5, np.full(n - 1, 0.5 / (n - 1))]
@@ -67,18 +75,24 @@ def write_competition(
                 id_col: frame_ids,
                 "keyword": np.where(rng.random(count) < 0.1, None, keyword),  # an extra categorical column
                 "location": [f"town {i}" for i in frame_ids],  # free text, unique per row: not used
-                "text": make_texts(classes, n, rng),
+                text_column: make_texts(classes, n, rng),
             }
         )
         if odd_texts:
-            frame.loc[frame.index[: len(ODD_TEXTS)], "text"] = ODD_TEXTS
+            frame.loc[frame.index[: len(ODD_TEXTS)], text_column] = ODD_TEXTS
         if config["columns"]["group"]:
             frame[config["columns"]["group"]] = rng.integers(0, max(count // 8, 4), size=count)
         frame["_class"] = classes
         frames.append(frame)
     train, test = frames
-    train[target] = np.asarray(labels, dtype=object)[train.pop("_class")]
-    solution = pd.DataFrame({id_col: test[id_col], target: np.asarray(labels, dtype=object)[test.pop("_class")]})
+    if values:  # 1, 2 or 3 by the text's class, blurred: a number the words tell within about 0.25
+        answers = [np.round(1 + f.pop("_class") + rng.normal(0, 0.25, len(f)).clip(-0.8, 0.8), 3) for f in frames]
+    else:
+        answers = [np.asarray(labels, dtype=object)[f.pop("_class")] for f in frames]
+    train[target] = answers[0]
+    for column in train_only:
+        train[column] = rng.random(len(train))
+    solution = pd.DataFrame({id_col: test[id_col], target: answers[1]})
     if shuffle_labels:
         train[target] = rng.permutation(train[target].to_numpy())
     folder = Path(folder)
@@ -86,7 +100,9 @@ def write_competition(
     train.to_csv(folder / "train.csv", index=False)
     test.to_csv(folder / "test.csv", index=False)
     sample_ids = np.sort(test[id_col].to_numpy())  # not test.csv's row order
-    if config["metric"] in ("logloss", "auc") and n > 2:  # a probability per class
+    if values:
+        sample = pd.DataFrame({id_col: sample_ids, target: 0.0})
+    elif config["metric"] in ("logloss", "auc") and n > 2:  # a probability per class
         sample = pd.DataFrame({id_col: sample_ids, **{str(label): 1 / n for label in labels}})
     else:
         default = labels[0] if config["metric"] not in ("logloss", "auc") else 0.5

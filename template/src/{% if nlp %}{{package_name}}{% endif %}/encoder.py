@@ -1,9 +1,9 @@
 """A frozen sentence encoder as one more model on the same folds (model.encoder: a sentence-transformers model
-folder, e.g. all-MiniLM-L6-v2). Each text becomes one vector holding what the encoder learnt from a billion
-sentence pairs; a logistic regression, fit on the training fold's vectors (and the extra columns), predicts
-from them. The encoder itself never learns, so each text is encoded once per run and its vector reused by every
-fold: minutes on a CPU where fine-tuning takes hours. Its weights come from the folder alone (on Kaggle, attach
-it as a dataset or model and give its path): nothing is downloaded while a run trains."""
+folder, e.g. all-MiniLM-L6-v2). Each text becomes one vector holding what the encoder learnt from a billion sentence
+pairs; a linear model (the reference's: logistic or ridge regression), fit on the training fold's vectors (and the
+extra columns), predicts from them. The encoder itself never learns, so each text is encoded once per run and its
+vector reused by every fold: minutes on a CPU where fine-tuning takes hours. Its weights come from the folder alone
+(on Kaggle, attach it as a dataset or model and give its path): nothing is downloaded while a run trains."""
 
 import logging
 import os
@@ -14,10 +14,10 @@ import joblib
 import numpy as np
 import pandas as pd
 from sklearn.compose import ColumnTransformer
-from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 
 from .config import ProjectError
+from .reference import head_predictions, linear_head
 from .text import Columns, extras_encoder, extras_frame, joined_texts
 
 log = logging.getLogger(__name__)
@@ -57,12 +57,13 @@ def load_torch() -> None:
 
 
 class SentenceEncoder:
-    """Vectors of the frozen encoder (and the extra columns) into a logistic regression fit per fold."""
+    """Vectors of the frozen encoder (and the extra columns) into a linear model fit per fold: the reference's head
+    (a logistic regression for classes, a ridge regression for values)."""
 
     name = "encoder"
     outputs = ["encoder"]
 
-    def __init__(self, config: dict, columns: Columns, n_classes: int, folder: Path):
+    def __init__(self, config: dict, columns: Columns, n_classes: int | None, folder: Path):
         self.config, self.columns, self.n_classes, self.folder = config, columns, n_classes, folder
         self.encoder = None  # loaded when the first text needs a vector
 
@@ -98,7 +99,7 @@ class SentenceEncoder:
         extras = extras_encoder(self.columns)
         if extras is not None:  # fit on the training fold only, like the vectors' head
             parts.append(("extras", extras, self.columns.extras))
-        model = LogisticRegression(C=self.config["encoder"]["C"], max_iter=2000)
+        model = linear_head(self.n_classes, self.config["encoder"]["C"], self.config["metric"])
         return Pipeline([("features", ColumnTransformer(parts)), ("model", model)])
 
     def fit(self, rows: pd.DataFrame, y: np.ndarray, fold_dir: Path) -> None:
@@ -107,8 +108,5 @@ class SentenceEncoder:
         joblib.dump(self.pipeline(width).fit(inputs, y), fold_dir / "encoder.joblib")
 
     def predict(self, rows: pd.DataFrame, fold_dir: Path) -> dict[str, np.ndarray]:
-        """The second class's probability for two classes, else one probability per class."""
         pipeline = joblib.load(fold_dir / "encoder.joblib")
-        probabilities = np.zeros((len(rows), self.n_classes))
-        probabilities[:, pipeline.classes_] = pipeline.predict_proba(self.inputs(rows))  # a fold may lack a class
-        return {self.name: probabilities[:, 1] if self.n_classes == 2 else probabilities}
+        return {self.name: head_predictions(pipeline, self.inputs(rows), self.n_classes, self.config["metric"])}

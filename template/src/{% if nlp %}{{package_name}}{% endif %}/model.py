@@ -1,7 +1,7 @@
 """The text network trained from scratch: words to ids (a vocabulary learnt on the training fold only), an
 embedding, then a small convolutional network (n-gram detectors, strongest match anywhere in the text) or a
-bidirectional GRU; the extra columns join before the softmax. The vocabulary is applied outside the network,
-so the network takes plain integer arrays and runs on every backend, TPUs included.
+bidirectional GRU; the extra columns join before the head (a softmax over the classes, or one value). The vocabulary
+is applied outside the network, so the network takes plain integer arrays and runs on every backend, TPUs included.
 
 train_network is the Keras training both text networks share (transformer.py fine-tunes with it too).
 """
@@ -17,6 +17,7 @@ import numpy as np
 from .batches import ShuffledFullBatches, early_stopping_split, predict_rows, take, usable_batch_size, wrap_to_multiple
 from .config import ProjectError
 from .epochs import epoch_log
+from .target import TargetScaler
 from .text import Columns, extras_encoder, extras_frame, joined_texts
 
 log = logging.getLogger(__name__)
@@ -47,7 +48,42 @@ def sequence_length(texts: np.ndarray, config: dict) -> int:
     return int(np.clip(np.percentile(words, 95), 8, 256))
 
 
-def build_network(config: dict, vocabulary_size: int, max_length: int, n_extras: int, n_classes: int) -> keras.Model:
+class Head:
+    """A text network's last layer and what it learns from: a softmax over the classes (cross-entropy), or for
+    values (n_classes None) one linear output that learns the target standardised on the training fold (log1p
+    first for rmsle; mean absolute error for mae, else squared error)."""
+
+    def __init__(self, n_classes: int | None, metric: str):
+        self.n_classes, self.metric = n_classes, metric
+
+    def layer(self) -> keras.layers.Dense:
+        if self.n_classes is None:
+            return keras.layers.Dense(1, dtype="float32", name="value")
+        return keras.layers.Dense(self.n_classes, activation="softmax", dtype="float32")  # float32: stable loss
+
+    @property
+    def loss(self) -> str:
+        if self.n_classes:
+            return "categorical_crossentropy"
+        return "mean_absolute_error" if self.metric == "mae" else "mean_squared_error"
+
+    def targets(self, y: np.ndarray, fold_dir: Path) -> np.ndarray:
+        """One-hot classes, or the scaled values (the scaler, fit on these rows, saved in the fold's folder)."""
+        if self.n_classes:
+            return np.eye(self.n_classes, dtype="float32")[y]
+        scaler = TargetScaler(log=self.metric == "rmsle").fit(y)
+        joblib.dump(scaler, fold_dir / "target_scaler.joblib")
+        return scaler.transform(y)[:, None]
+
+    def predictions(self, outputs: np.ndarray, fold_dir: Path) -> np.ndarray:
+        """The second class's probability for two classes, one per class for more, or values in the target's units."""
+        if self.n_classes:
+            return outputs[:, 1] if self.n_classes == 2 else outputs
+        values = joblib.load(fold_dir / "target_scaler.joblib").inverse(outputs)  # predict_rows flattens one column
+        return np.clip(values, 0, None) if self.metric == "rmsle" else values  # log error is undefined below zero
+
+
+def build_network(config: dict, vocabulary_size: int, max_length: int, n_extras: int, head: Head) -> keras.Model:
     settings = config["model"]
     kind = settings["scratch"]
     tokens = keras.Input((max_length,), dtype="int32", name="tokens")
@@ -69,19 +105,19 @@ def build_network(config: dict, vocabulary_size: int, max_length: int, n_extras:
         x = keras.layers.Concatenate()([x, extras])
         inputs.append(extras)
     x = keras.layers.Dropout(settings["dropout"])(x)
-    outputs = keras.layers.Dense(n_classes, activation="softmax", dtype="float32")(x)  # float32: stable loss
-    return keras.Model(inputs, outputs, name=kind)
+    return keras.Model(inputs, head.layer()(x), name=kind)
 
 
-def train_network(network, x, y: np.ndarray, setup, optimizer, settings: dict, seed: int) -> dict:
-    """Fit on shuffled full batches; early stopping watches a 10% slice of the training fold (never the
-    validation fold) and keeps the best epoch's weights; a log line per epoch (epochs.py). Returns the loss
-    history for the learning curve."""
-    fit_rows, stop_rows = early_stopping_split(np.arange(len(y)), y.argmax(axis=1), seed)
+def train_network(network, x, y: np.ndarray, loss: str, setup, optimizer, settings: dict, seed: int) -> dict:
+    """Fit on shuffled full batches of y (one-hot classes or one column of scaled values); early stopping watches
+    a 10% slice of the training fold (never the validation fold; stratified for classes) and keeps the best
+    epoch's weights; a log line per epoch (epochs.py). Returns the loss history for the learning curve."""
+    classes = y.argmax(axis=1) if y.shape[1] > 1 else None
+    fit_rows, stop_rows = early_stopping_split(np.arange(len(y)), classes, seed)
     batch = usable_batch_size(setup.batch_size, len(fit_rows), setup.replicas)
     batches = ShuffledFullBatches(take(x, fit_rows), y[fit_rows], batch, seed, setup.workers)
     stop = (wrap_to_multiple(take(x, stop_rows), batch), wrap_to_multiple(y[stop_rows], batch))
-    network.compile(optimizer=optimizer, loss="categorical_crossentropy")
+    network.compile(optimizer=optimizer, loss=loss)
     callbacks = [keras.callbacks.EarlyStopping(patience=settings["early_stopping_patience"], restore_best_weights=True)]
     verbose = settings.get("verbose", 0)
     callbacks += epoch_log(network.name, settings["epochs"], verbose)
@@ -124,8 +160,9 @@ def with_extras(inputs: dict, extras: np.ndarray | None) -> dict:
 class ScratchNetwork:
     """The from-scratch network, fit per fold; vocabulary, extras encoder and network go into the fold's folder."""
 
-    def __init__(self, config: dict, columns: Columns, setup, n_classes: int):
-        self.config, self.columns, self.setup, self.n_classes = config, columns, setup, n_classes
+    def __init__(self, config: dict, columns: Columns, setup, n_classes: int | None):
+        self.config, self.columns, self.setup = config, columns, setup
+        self.head = Head(n_classes, config["metric"])
         self.name = config["model"]["scratch"]
         if self.name not in ARCHITECTURES:
             raise ProjectError(f"model.scratch '{self.name}' is unknown: use {' or '.join(ARCHITECTURES)}")
@@ -143,21 +180,21 @@ class ScratchNetwork:
         x = with_extras({"tokens": token_ids(layer, texts)}, self.extras.fit(rows, fold_dir))
         n_extras = x["extras"].shape[1] if "extras" in x else 0
         with self.setup.scope():  # variables, the optimizer's too, on every device
-            network = build_network(config, len(vocabulary), max_length, n_extras, self.n_classes)
+            network = build_network(config, len(vocabulary), max_length, n_extras, self.head)
             optimizer = keras.optimizers.Adam(self.setup.learning_rate)
+            targets, head = self.head.targets(y, fold_dir), self.head
             history = train_network(
-                network, x, np.eye(self.n_classes)[y], self.setup, optimizer, config["training"], config["cv"]["seed"]
+                network, x, targets, head.loss, self.setup, optimizer, config["training"], config["cv"]["seed"]
             )
         network.save(fold_dir / f"{self.name}.keras")
         return history
 
     def predict(self, rows, fold_dir: Path) -> dict[str, np.ndarray]:
-        """Class probabilities (the second class's alone for two classes)."""
+        """Class probabilities (the second class's alone for two classes), or values."""
         saved = json.loads((fold_dir / "vocabulary.json").read_text())
         layer = vectorizer(self.config, saved["max_length"], saved["words"])
         texts = joined_texts(rows, self.columns, self.config)
         x = with_extras({"tokens": token_ids(layer, texts)}, self.extras.transform(rows, fold_dir))
         network = keras.models.load_model(fold_dir / f"{self.name}.keras")
         batch = usable_batch_size(self.setup.batch_size, max(len(rows), self.setup.replicas), self.setup.replicas)
-        probabilities = predict_rows(network, x, batch)
-        return {self.name: probabilities[:, 1] if self.n_classes == 2 else probabilities}
+        return {self.name: self.head.predictions(predict_rows(network, x, batch), fold_dir)}

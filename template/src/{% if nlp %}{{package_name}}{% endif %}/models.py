@@ -13,7 +13,7 @@ def build_models(config: dict, data, setup, target, report_dir=None) -> tuple[li
     """TF-IDF + logistic regression, the from-scratch network, the frozen sentence encoder when model.encoder names
     one, and the transformer when weights are wanted; and the facts about their inputs that cv.json reports."""
     columns = find_columns(data.train, data.test, config)
-    n_classes = len(target.classes)
+    n_classes = len(target.classes) if target.classes else None  # None: values
     models = [ScratchNetwork(config, columns, setup, n_classes), TfidfReference(config, columns, n_classes)]
     folder = encoder_folder(config)
     if folder is not None:

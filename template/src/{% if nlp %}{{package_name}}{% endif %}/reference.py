@@ -1,25 +1,46 @@
 """The strong simple reference for text: TF-IDF on word and character n-grams, plus the extra columns, into a
-logistic regression. Every step is fit on the training fold only. A network that cannot beat it is not worth
-its training time."""
+logistic regression (for classes) or a ridge regression (for values). Every step is fit on the training fold only.
+A network that cannot beat it is not worth its training time."""
 
 from pathlib import Path
 
 import joblib
 import numpy as np
 import pandas as pd
-from sklearn.compose import ColumnTransformer
+from sklearn.compose import ColumnTransformer, TransformedTargetRegressor
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import Pipeline
+from sklearn.linear_model import LogisticRegression, Ridge
+from sklearn.pipeline import Pipeline, make_pipeline
+from sklearn.preprocessing import FunctionTransformer, StandardScaler
 
 from .text import Columns, extras_encoder, extras_frame, joined_texts
+
+
+def linear_head(n_classes: int | None, C: float, metric: str):
+    """A logistic regression for classes. For values, a ridge regression with the same penalty (alpha = 1 / 2C)
+    on the target standardised on the training fold (log1p first for rmsle), so that C means the same for any
+    target's scale."""
+    if n_classes:
+        return LogisticRegression(C=C, max_iter=2000)
+    scaling = make_pipeline(FunctionTransformer(np.log1p, np.expm1), StandardScaler()) if metric == "rmsle" else None
+    return TransformedTargetRegressor(Ridge(alpha=1 / (2 * C)), transformer=scaling or StandardScaler())
+
+
+def head_predictions(pipeline: Pipeline, inputs, n_classes: int | None, metric: str) -> np.ndarray:
+    """The second class's probability for two classes, one per class for more, or values in the target's units."""
+    if not n_classes:
+        values = pipeline.predict(inputs)
+        return np.clip(values, 0, None) if metric == "rmsle" else values  # log error is undefined below zero
+    probabilities = np.zeros((len(inputs), n_classes))
+    probabilities[:, pipeline.classes_] = pipeline.predict_proba(inputs)  # a fold may lack a class
+    return probabilities[:, 1] if n_classes == 2 else probabilities
 
 
 class TfidfReference:
     name = "reference"
     outputs = ["reference"]
 
-    def __init__(self, config: dict, columns: Columns, n_classes: int):
+    def __init__(self, config: dict, columns: Columns, n_classes: int | None):
         self.config, self.columns, self.n_classes = config, columns, n_classes
 
     def inputs(self, rows: pd.DataFrame) -> pd.DataFrame:
@@ -41,7 +62,7 @@ class TfidfReference:
             parts.append(("extras", encoder, self.columns.extras))
         # Sparse throughout: a million n-gram columns stay cheap.
         features = ColumnTransformer(parts, sparse_threshold=1.0)
-        model = LogisticRegression(C=settings["C"], max_iter=2000)
+        model = linear_head(self.n_classes, settings["C"], self.config["metric"])
         return Pipeline([("features", features), ("model", model)])
 
     def fit(self, rows: pd.DataFrame, y: np.ndarray, fold_dir: Path) -> None:
@@ -49,24 +70,26 @@ class TfidfReference:
         joblib.dump(pipeline, fold_dir / "reference.joblib")
 
     def predict(self, rows: pd.DataFrame, fold_dir: Path) -> dict[str, np.ndarray]:
-        """The second class's probability for two classes, else one probability per class."""
         pipeline = joblib.load(fold_dir / "reference.joblib")
-        probabilities = np.zeros((len(rows), self.n_classes))
-        probabilities[:, pipeline.classes_] = pipeline.predict_proba(self.inputs(rows))  # a fold may lack a class
-        return {self.name: probabilities[:, 1] if self.n_classes == 2 else probabilities}
+        return {self.name: head_predictions(pipeline, self.inputs(rows), self.n_classes, self.config["metric"])}
 
 
-def telling_ngrams(fold_dir: Path, classes: list, top: int = 10) -> pd.DataFrame:
-    """The word n-grams that weigh most towards each class in one fold's fitted logistic regression: what the
-    reference learnt, and a quick look for leaks (an id, a signature or a template phrase that gives the answer)."""
+def telling_ngrams(fold_dir: Path, classes: list | None, top: int = 10) -> pd.DataFrame:
+    """The word n-grams that weigh most towards each class (or towards higher and lower values) in one fold's
+    fitted reference: what it learnt, and a quick look for leaks (an id, a signature or a template phrase that
+    gives the answer)."""
     pipeline = joblib.load(Path(fold_dir) / "reference.joblib")
     names = pipeline["features"].get_feature_names_out()
-    weights = pipeline["model"].coef_
-    if len(weights) == 1:  # two classes: one row of weights, towards the second class
-        weights = np.vstack([-weights[0], weights[0]])
+    model = pipeline["model"]
+    if classes is None:  # values: one row of weights, towards higher values
+        weights, columns = np.vstack([model.regressor_.coef_, -model.regressor_.coef_]), ["higher", "lower"]
+    else:
+        weights, columns = model.coef_, [str(classes[c]) for c in model.classes_]
+        if len(weights) == 1:  # two classes: one row of weights, towards the second class
+            weights = np.vstack([-weights[0], weights[0]])
     words = [i for i, name in enumerate(names) if name.startswith("words__")]
     table = {}
-    for row, c in zip(weights, pipeline["model"].classes_, strict=True):
+    for row, column in zip(weights, columns, strict=True):
         best = sorted(words, key=lambda i: -row[i])[:top]
-        table[str(classes[c])] = [names[i].removeprefix("words__") for i in best]
+        table[column] = [names[i].removeprefix("words__") for i in best]
     return pd.DataFrame(table, index=range(1, top + 1)[: len(best)])

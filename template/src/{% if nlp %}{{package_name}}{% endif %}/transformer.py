@@ -1,6 +1,6 @@
 """A pretrained transformer from keras-hub, fine-tuned per fold: its own tokenizer, its backbone, the first
-token's vector (plus the extra columns) into a softmax. AdamW with a small learning rate, a linear warm-up
-and cosine decay, as transformers are fine-tuned.
+token's vector (plus the extra columns) into the head (model.Head: classes or a value). AdamW with a small
+learning rate, a linear warm-up and cosine decay, as transformers are fine-tuned.
 
 A run whose weights cannot be had stops, never falling back to random weights: `model.pretrained: true` reads the
 preset from its Kaggle Model (attached to the kernel, or downloaded where there is internet), a path reads a
@@ -15,7 +15,7 @@ import numpy as np
 
 from .batches import fitted_rows, predict_rows, usable_batch_size
 from .config import ProjectError
-from .model import Extras, train_network, with_extras
+from .model import Extras, Head, train_network, with_extras
 from .paths import pretrained_path
 from .text import Columns, joined_texts
 
@@ -75,7 +75,7 @@ def from_preset(kind: str, source: str, **options):
         ) from None
 
 
-def build_classifier(backbone, n_classes: int, n_extras: int, dropout: float) -> keras.Model:
+def build_network(backbone, head: Head, n_extras: int, dropout: float) -> keras.Model:
     inputs = {name: keras.Input((None,), dtype="int32", name=name) for name in backbone.input}
     sequence = backbone(inputs)
     if isinstance(sequence, dict):  # BERT-style backbones also return a pooled output
@@ -85,8 +85,7 @@ def build_classifier(backbone, n_classes: int, n_extras: int, dropout: float) ->
         extras = keras.Input((n_extras,), name="extras")
         inputs["extras"] = extras
         x = keras.layers.Concatenate()([x, extras])
-    outputs = keras.layers.Dense(n_classes, activation="softmax", dtype="float32")(x)
-    return keras.Model(inputs, outputs, name="transformer")
+    return keras.Model(inputs, head.layer()(x), name="transformer")
 
 
 def optimizer(settings: dict, learning_rate: float, steps: int) -> keras.optimizers.Optimizer:
@@ -107,8 +106,9 @@ class Transformer:
     name = "transformer"
     outputs = ["transformer"]
 
-    def __init__(self, config: dict, columns: Columns, setup, n_classes: int, source: str):
-        self.config, self.columns, self.setup, self.n_classes, self.source = config, columns, setup, n_classes, source
+    def __init__(self, config: dict, columns: Columns, setup, n_classes: int | None, source: str):
+        self.config, self.columns, self.setup, self.source = config, columns, setup, source
+        self.head = Head(n_classes, config["metric"])
         self.extras = Extras(columns)
         self.max_length = config["transformer"]["max_length"]
         if setup is not None and setup.device == "cpu":
@@ -136,10 +136,10 @@ class Transformer:
         learning_rate = settings["learning_rate"] * setup.replicas  # scaled with the global batch, as for the others
         with setup.scope():
             backbone = from_preset("Backbone", self.source)
-            network = build_classifier(backbone, self.n_classes, x["extras"].shape[1] if "extras" in x else 0, 0.1)
+            network = build_network(backbone, self.head, x["extras"].shape[1] if "extras" in x else 0, 0.1)
             tuned = optimizer(settings, learning_rate, steps)
-            one_hot, seed = np.eye(self.n_classes)[y], self.config["cv"]["seed"]
-            history = train_network(network, x, one_hot, setup, tuned, settings, seed)
+            targets, seed = self.head.targets(y, fold_dir), self.config["cv"]["seed"]
+            history = train_network(network, x, targets, self.head.loss, setup, tuned, settings, seed)
         network.save(fold_dir / "transformer.keras")
         return history
 
@@ -149,5 +149,4 @@ class Transformer:
         x = with_extras(self.token_inputs(rows), self.extras.transform(rows, fold_dir))
         network = keras.models.load_model(fold_dir / "transformer.keras")
         batch = usable_batch_size(self.setup.batch_size, max(len(rows), self.setup.replicas), self.setup.replicas)
-        probabilities = predict_rows(network, x, batch)
-        return {self.name: probabilities[:, 1] if self.n_classes == 2 else probabilities}
+        return {self.name: self.head.predictions(predict_rows(network, x, batch), fold_dir)}

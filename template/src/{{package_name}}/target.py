@@ -1,4 +1,5 @@
-"""The target: class labels <-> class indices for classification, log1p and scaling for regression."""
+"""The target: class labels <-> class indices for classification, log1p and scaling for regression. The metric
+decides which: rmse, rmsle and mae score values, every other metric scores classes."""
 
 import numpy as np
 import pandas as pd
@@ -57,6 +58,11 @@ class TargetScaler:
         return np.expm1(y) if self.log else y
 
 
+def predicts_values(config: dict) -> bool:
+    """Whether the metric scores values (regression) rather than classes."""
+    return get_metric(config["metric"]).submits == "value"
+
+
 class Target:
     """What is predicted: the metric that scores it, and for classes, the codec between labels and indices."""
 
@@ -65,7 +71,7 @@ class Target:
 
     @classmethod
     def from_train(cls, labels: pd.Series, config: dict) -> "Target":
-        if config["task"] == "tabular-regression":
+        if predicts_values(config):
             return cls(get_metric(config["metric"]), None)
         codec = LabelCodec.from_labels(labels, config["task"])
         return cls(get_metric(config["metric"], len(codec.classes)), codec)
