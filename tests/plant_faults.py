@@ -44,6 +44,7 @@ KERAS_PROJECT, TORCH_PROJECT = variant("not pytorch"), variant("pytorch")  # fra
 IMAGES_3 = ["--task", "image-classification"]
 TORCH = ["--task", "image-classification", "--framework", "pytorch", "--hardware", "gpu"]
 TEXT = ["--task", "nlp"]
+TEXT_VALUES = ["--task", "nlp", "--metric", "rmse"]
 
 FAULTS = [
     Fault(
@@ -1709,6 +1710,36 @@ FAULTS = [
         "    if False:",
         ["tests/test_encoder.py::test_a_folder_without_an_encoder_is_refused_in_one_line_before_training"],
         TEXT,
+    ),
+    Fault(
+        "the text network's values are left standardised (the target scaler not inverted)",
+        NLP + "model.py",
+        'values = joblib.load(fold_dir / "target_scaler.joblib").inverse(outputs)',
+        "values = outputs",
+        [
+            "tests/test_text.py::test_a_text_reaches_each_model_through_predict_as_it_did_in_training[scratch]",
+            "tests/test_train.py::test_full_training_on_values_clearly_beats_the_mean",
+        ],
+        TEXT_VALUES,
+    ),
+    Fault(
+        "a text network for values learns classes' one-hot rows of the rounded target",
+        NLP + "model.py",
+        "        return scaler.transform(y)[:, None]",
+        '        return np.eye(4, dtype="float32")[np.clip(y.astype(int), 0, 3)][:, :1]',
+        ["tests/test_train.py::test_full_training_on_values_clearly_beats_the_mean"],
+        TEXT_VALUES,
+    ),
+    Fault(
+        "a binary table accepts a metric of values",
+        SRC + "data.py.jinja",
+        '    if predicts_values(config) != (config["task"] == "tabular-regression"):',
+        '    if not predicts_values(config) and config["task"] == "tabular-regression":',
+        [
+            "tests/test_data.py::test_bad_competition_files_are_refused_in_one_line"
+            "[set metric to auc, logloss, accuracy]"
+        ],
+        BINARY_AUC,
     ),
 ]
 

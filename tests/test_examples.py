@@ -16,6 +16,7 @@ QUIRKS = {
     "digit-recognizer": {"layout": "pixels", "classes": tuple(range(10)), "rows": 60},
     "tpu-getting-started": {"layout": "tfrecords", "classes": tuple(range(5))},
     "cassava-leaf-disease-classification": {"classes": tuple(range(5))},
+    "commonlitreadabilityprize": {"text_column": "excerpt", "train_only": ("standard_error",)},
     "playground-series-s5e6": {"labels": ("10-26-26", "14-35-14", "17-17-17", "20-20", "28-28", "DAP", "Urea")},
 }
 
@@ -39,10 +40,13 @@ def test_example_renders(tmp_path: Path, example: Path):
 
     quirks = QUIRKS.get(example.stem, {})
     out = smoke_train(project, **quirks)
-    if answers["task"] == "nlp":  # Disaster Tweets' columns: text, keyword beside it, location left out
-        cv = yaml.safe_load((out / "cv.json").read_text())
-        assert cv["text"]["text_columns"] == ["text"] and cv["text"]["categorical_columns"] == ["keyword"]
+    cv = yaml.safe_load((out / "cv.json").read_text())
+    if answers["task"] == "nlp":  # the texts found, the keyword beside them; location and train-only columns left out
+        assert cv["text"]["text_columns"] == [quirks.get("text_column", "text")]
+        assert cv["text"]["categorical_columns"] == ["keyword"] and cv["text"]["numeric_columns"] == []
     written = pd.read_csv(out / "submission.csv", dtype=str)[answers["target"]]
+    if answers["metric"] in ("rmse", "rmsle", "mae"):  # a number per row, not classes
+        assert cv["classes"] is None and written.astype(float).nunique() > 10
     if answers["metric"] in ("accuracy", "f1", "macro_f1"):  # labels, written as the competition writes them
         labels = quirks.get("labels") or quirks.get("classes") or (0, 1)
         assert set(written) <= {str(label) for label in labels}

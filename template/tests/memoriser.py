@@ -33,6 +33,10 @@ class Memoriser(BaseEstimator):
     def __init__(self, *args, **kwargs):
         self.inputs, self.targets = [], []
 
+    def __sklearn_clone__(self) -> "Memoriser":
+        """An empty memory: scikit-learn clones an estimator it wraps before fitting it (TransformedTargetRegressor)."""
+        return Memoriser()
+
     def fit(self, x, y, *args, eval_set=(), eval_X=(), eval_y=(), **kwargs):
         """Remember the training rows, and the early-stopping rows a booster gets (either argument name)."""
         for inputs, targets in [(x, y), *eval_set, *zip(eval_X, eval_y, strict=True)]:
