@@ -49,9 +49,10 @@ def latest_run(folder: Path) -> Path:
     return sorted(path for path in (folder / "outputs" / "runs").iterdir() if not path.name.startswith("."))[-1]
 
 
-def held_out_alone(folder: Path, package: str, target: str, model: str) -> float:
-    """Held-out accuracy of one model's fold ensemble: predict again with cv.json's weights on it alone (and
-    the threshold tuned for it alone); run.json is told of the edit, as the project's own outputs.record does."""
+def held_out_alone(folder: Path, package: str, target: str, model: str, score=accuracy) -> float:
+    """Held-out score (accuracy, or `score(folder, target)`) of one model's fold ensemble: predict again with
+    cv.json's weights on it alone (and the threshold tuned for it alone); run.json is told of the edit, as the
+    project's own outputs.record does."""
     run_dir = latest_run(folder)
     cv_path, manifest_path = run_dir / "cv.json", run_dir / "run.json"
     cv, manifest = json.loads(cv_path.read_text()), json.loads(manifest_path.read_text())
@@ -62,7 +63,7 @@ def held_out_alone(folder: Path, package: str, target: str, model: str) -> float
         files = manifest["files"] | {"cv.json": hashlib.sha256(cv_path.read_bytes()).hexdigest()}
         manifest_path.write_text(json.dumps(manifest | {"files": files}))
         run(folder, package, "predict")
-        return accuracy(folder, target)
+        return score(folder, target)
     finally:
         cv_path.write_text(json.dumps(cv))
         manifest_path.write_text(json.dumps(manifest))

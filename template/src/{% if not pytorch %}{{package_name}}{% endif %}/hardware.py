@@ -16,8 +16,8 @@ from .training_setup import TrainingSetup
 log = logging.getLogger(__name__)
 
 
-def select_backend(hardware: dict) -> str:
-    """Set the Keras backend from config.yaml's hardware section; must run before `import keras`.
+def keras_backend(hardware: dict) -> str:
+    """The Keras backend for config.yaml's hardware section, chosen without importing anything.
 
     Kaggle's TPU image ships JAX and tensorflow-cpu, not a TPU TensorFlow, so TPU projects run on JAX. GPUs
     run on TensorFlow (MirroredStrategy spreads a batch over Kaggle's two T4s). On a CPU, the cpu section's
@@ -27,7 +27,12 @@ def select_backend(hardware: dict) -> str:
     backend = {"tpu": "jax", "gpu": "tensorflow"}.get(hardware["target"], hardware["cpu"].get("backend", "tensorflow"))
     if backend == "jax" and importlib.util.find_spec("jax") is None:
         backend = "tensorflow"
-    os.environ.setdefault("KERAS_BACKEND", backend)
+    return os.environ.get("KERAS_BACKEND", backend)
+
+
+def select_backend(hardware: dict) -> str:
+    """Set the Keras backend (keras_backend) and quiet library settings; must run before `import keras`."""
+    os.environ.setdefault("KERAS_BACKEND", keras_backend(hardware))
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep TensorFlow's C++ start-up chatter out of the log
     # OpenMP threads (scikit-learn's and the reference models') sleep while they wait for each other instead of
     # spinning: a spinning thread stalls the rest when anything else shares the cores (measured: 6x slower on 2

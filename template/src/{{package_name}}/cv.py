@@ -32,6 +32,12 @@ def assign_folds(train: pd.DataFrame, y: np.ndarray, config: dict) -> np.ndarray
             f"cv.scheme '{scheme}' and columns.group '{group_column}' disagree: a group column needs"
             " cv.scheme group or stratified-group, and those need a group column (config.yaml)"
         )
+    unstratified = {"stratified": "kfold", "stratified-group": "group"}
+    if scheme in unstratified and np.asarray(y).dtype.kind == "f":  # Target.encode: floats are values
+        raise ProjectError(
+            f"cv.scheme {scheme} keeps each class's share, but metric {config['metric']} scores values: set cv.scheme"
+            f" to {unstratified[scheme]} in config.yaml"
+        )
     units, unit = (len(set(groups)), "groups") if groups is not None else (len(train), "rows")
     if k > units:
         raise ProjectError(f"cv.folds is {k}, but the training data has {units} {unit}: lower cv.folds in config.yaml")
