@@ -786,8 +786,9 @@ FAULTS = [
     Fault(
         "TF-IDF predicts on uncleaned texts",
         NLP + "reference.py",
-        "pipeline.predict_proba(self.inputs(rows))",
-        'pipeline.predict_proba(self.inputs(rows).assign(__text__=rows["text"].fillna("")))',
+        'return {self.name: head_predictions(pipeline, self.inputs(rows), self.n_classes, self.config["metric"])}',
+        'inputs = self.inputs(rows).assign(__text__=rows["text"].fillna(""))\n'
+        '        return {self.name: head_predictions(pipeline, inputs, self.n_classes, self.config["metric"])}',
         ["tests/test_text.py::test_a_text_reaches_each_model_through_predict_as_it_did_in_training[tfidf]"],
         TEXT,
     ),
@@ -1304,8 +1305,8 @@ FAULTS = [
     Fault(
         "the text network's output computes in half precision",
         NLP + "model.py",
-        'outputs = keras.layers.Dense(n_classes, activation="softmax", dtype="float32")(x)',
-        'outputs = keras.layers.Dense(n_classes, activation="softmax")(x)',
+        'return keras.layers.Dense(self.n_classes, activation="softmax", dtype="float32")',
+        'return keras.layers.Dense(self.n_classes, activation="softmax")',
         ["tests/test_hardware.py::test_the_model_trains_in_mixed_precision[mixed_float16-float16]"],
         TEXT,
     ),
@@ -1740,6 +1741,47 @@ FAULTS = [
             "[set metric to auc, logloss, accuracy]"
         ],
         BINARY_AUC,
+    ),
+    Fault(
+        "the walkthrough tells each step in its modules' first lines only",
+        SRC + "walkthrough.py.jinja",
+        '        text = "\\n\\n".join(words(source) for source in step.words)',
+        '        text = "\\n\\n".join(words(source).split("\\n")[0] for source in step.words)',
+        ["tests/test_notebook.py::test_each_step_is_told_in_its_modules_own_words"],
+        BINARY_AUC,
+    ),
+    Fault(
+        "the notebook kernel reads config.yaml from the working folder, not from the unpacked bundle",
+        SRC + "push.py.jinja",
+        'NOTEBOOK = """CONFIG = source / "config.yaml"',
+        'NOTEBOOK = """CONFIG = Path("config.yaml")',
+        ["tests/test_push.py::test_kernel_bundle_runs_like_on_kaggle[notebook]"],
+        BINARY_AUC,
+    ),
+    Fault(
+        "the PyTorch loop draws its progress bar into a log that is no terminal",
+        TORCH_IMAGE + "loop.py",
+        '    return sys.stderr.isatty() if progress == "auto" else bool(progress)',
+        "    return True",
+        ["tests/test_render.py::test_smoke_training_from_the_command_line[image-classification-pytorch-cpu-f1]"],
+    ),
+    Fault(
+        "a text project on values keeps stratified folds (sklearn's error, not one line)",
+        SRC + "cv.py",
+        '    if scheme in unstratified and np.asarray(y).dtype.kind == "f":',
+        "    if False:",
+        [
+            "tests/test_train.py::test_bad_text_settings_are_refused_in_one_line"
+            "[changes5-cv.scheme stratified keeps each class's share]"
+        ],
+        TEXT,
+    ),
+    Fault(
+        "the default demo's check asks for nothing (a missing library fails deep inside the project)",
+        "generator/kagglekit/demo.py",
+        'TABLES = ("tabular", ("keras", "sklearn", "jax"))',
+        'TABLES = ("tabular", ())',
+        ["tests/test_cli.py::test_a_demo_without_its_tasks_libraries_names_the_extra_to_install[flags0-jax-tabular]"],
     ),
 ]
 

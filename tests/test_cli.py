@@ -173,3 +173,28 @@ def test_each_demo_renders_into_a_folder_of_its_own(tmp_path, monkeypatch):
         "kagglekit-demo-reviews",
         "kagglekit-demo-digits",
     ]
+
+
+@pytest.mark.parametrize(
+    "flags, absent, extra",
+    [
+        ([], "jax", "tabular"),
+        (["--task", "nlp"], "tensorflow", "nlp"),
+        (["--task", "image-classification"], "keras", "image"),
+    ],
+)
+def test_a_demo_without_its_tasks_libraries_names_the_extra_to_install(
+    tmp_path, capsys, monkeypatch, flags, absent, extra
+):
+    """A light install (`.[tabular]`) runs the default demo; another task's demo says in one line which extra of
+    kagglekit installs what it lacks, before anything is written."""
+    import importlib.util
+
+    find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *args: None if name == absent else find_spec(name))
+    with pytest.raises(SystemExit) as exit:
+        kagglekit(["demo", str(tmp_path / "demo"), *flags])
+    error = capsys.readouterr().err.strip()
+    assert exit.value.code == 2 and "\n" not in error, error
+    assert f"with {absent}, not installed here" in error and f"-e '.[{extra}]'" in error, error
+    assert not (tmp_path / "demo").exists()  # nothing written

