@@ -182,10 +182,8 @@ class ScratchNetwork:
         with self.setup.scope():  # variables, the optimizer's too, on every device
             network = build_network(config, len(vocabulary), max_length, n_extras, self.head)
             optimizer = keras.optimizers.Adam(self.setup.learning_rate)
-            targets, head = self.head.targets(y, fold_dir), self.head
-            history = train_network(
-                network, x, targets, head.loss, self.setup, optimizer, config["training"], config["cv"]["seed"]
-            )
+            targets, loss, seed = self.head.targets(y, fold_dir), self.head.loss, config["cv"]["seed"]
+            history = train_network(network, x, targets, loss, self.setup, optimizer, config["training"], seed)
         network.save(fold_dir / f"{self.name}.keras")
         return history
 
