@@ -45,6 +45,7 @@ IMAGES_3 = ["--task", "image-classification"]
 TORCH = ["--task", "image-classification", "--framework", "pytorch", "--hardware", "gpu"]
 TEXT = ["--task", "nlp"]
 TEXT_VALUES = ["--task", "nlp", "--metric", "rmse"]
+TORCH_VALUES = ["--task", "image-classification", "--framework", "pytorch", "--metric", "rmse"]
 
 FAULTS = [
     Fault(
@@ -1782,6 +1783,44 @@ FAULTS = [
         'TABLES = ("tabular", ("keras", "sklearn", "jax"))',
         'TABLES = ("tabular", ())',
         ["tests/test_cli.py::test_a_demo_without_its_tasks_libraries_names_the_extra_to_install[flags0-jax-tabular]"],
+    ),
+    Fault(
+        "a PyTorch image network's values are left standardised (the target scaler not inverted)",
+        TORCH_IMAGE + "head.py",
+        'values = joblib.load(fold_dir / "target_scaler.joblib").inverse(outputs[:, 0])',
+        "values = outputs[:, 0]",
+        [
+            "tests/test_model.py::test_an_image_reaches_each_model_through_predict_as_it_did_in_training"
+            "[network-csv-rmse]",
+            "tests/test_train.py::test_full_training_on_values_clearly_beats_the_mean",
+        ],
+        TORCH_VALUES,
+    ),
+    Fault(
+        "a PyTorch image network learns the raw values, then inverts a scaling it never applied",
+        TORCH_IMAGE + "head.py",
+        "        return scaler.transform(y)[:, None]",
+        '        return y.astype("float32")[:, None]',
+        [
+            "tests/test_model.py::test_an_image_reaches_each_model_through_predict_as_it_did_in_training[network-csv-rmse]"
+        ],
+        TORCH_VALUES,
+    ),
+    Fault(
+        "explain shows the smallest errors of values, not the largest",
+        IMAGE + "explain.py",
+        'return rows[rows["error"] > 0].nlargest(count, "error")',
+        'return rows[rows["error"] > 0].nsmallest(count, "error")',
+        ["tests/test_images.py::test_explain_picks_the_largest_errors_of_values_first_and_no_more_than_asked"],
+        TORCH_VALUES,
+    ),
+    Fault(
+        "Grad-CAM of a value follows what lowers it",
+        TORCH_IMAGE + "model.py",
+        "(outputs[0, 0] if class_index is None",
+        "(-outputs[0, 0] if class_index is None",
+        ["tests/test_model.py::test_grad_cam_of_a_value_points_at_what_raises_it"],
+        TORCH_VALUES,
     ),
 ]
 

@@ -1,7 +1,8 @@
 """Small made-up image competitions in each of Kaggle's layouts, shaped by config.yaml, for tests and smoke runs.
 
 Each class is a bright square of its own brightness on a noisy background, at a random place: a small network
-and the reference both learn it in a few epochs. Files mix grayscale, RGB and RGBA PNGs, JPEGs and sizes."""
+and the reference both learn it in a few epochs. For a value metric (rmse, rmsle, mae), each image's value (1 to 3)
+sets its square's brightness. Files mix grayscale, RGB and RGBA PNGs, JPEGs and sizes."""
 
 from pathlib import Path
 
@@ -13,11 +14,15 @@ from PIL import Image
 SIZE = 16
 
 
-def make_image(label: int, n_classes: int, rng: np.random.Generator, size: int = SIZE) -> np.ndarray:
+VALUE_METRICS = ("rmse", "rmsle", "mae")
+
+
+def make_image(level: float, rng: np.random.Generator, size: int = SIZE) -> np.ndarray:
+    """A square whose brightness grows with level (0 to 1) on a noisy background."""
     canvas = rng.normal(40, 12, (size, size))
     side = size // 2
     top, left = rng.integers(0, size - side + 1, 2)
-    canvas[top : top + side, left : left + side] = 90 + 160 * label / max(n_classes - 1, 1) + rng.normal(0, 5)
+    canvas[top : top + side, left : left + side] = 90 + 160 * level + rng.normal(0, 5)
     return np.clip(canvas, 0, 255).astype("uint8")
 
 
@@ -45,25 +50,39 @@ def write_competition(
     classes=(0, 1),
     per_class: bool | None = None,
     seed: int = 0,
+    mislabelled: int = 0,
 ) -> Path:
     """train/test images, sample_submission.csv and solution.csv (the test images' answers) in one of the
     layouts: csv, folders, pixels, tfrecords.
 
     per_class: a sample with a probability column per class; by default when the metric scores probabilities
-    of more than two classes, as Kaggle's samples do."""
+    of more than two classes, as Kaggle's samples do. mislabelled: how many training images carry the next
+    class's label, as real sets have a few: the models get those wrong out of fold, so `explain` has mistakes."""
     rng = np.random.default_rng(seed)
     classes = list(classes)
     if per_class is None:
         per_class = config["metric"] in ("logloss", "auc") and len(classes) > 2
     id_col, target = config["columns"]["id"], config["columns"]["target"]
-    train_labels = [classes[k % len(classes)] for k in range(rows)]
-    rng.shuffle(train_labels)
     test_count = max(rows // 3, 3)
-    train_pixels = [make_image(classes.index(label), len(classes), rng) for label in train_labels]
-    # The test images lean to the first class (half of them), unlike the training images' even shares.
-    shares = np.r_[0.5, np.full(len(classes) - 1, 0.5 / (len(classes) - 1))]
-    test_classes = rng.choice(len(classes), size=test_count, p=shares)
-    test_pixels = [make_image(int(c), len(classes), rng) for c in test_classes]
+    if config["metric"] in VALUE_METRICS:  # one value per image, which the square's brightness tells
+        if layout not in ("csv", "pixels"):
+            raise ValueError(f"layout {layout} stores classes, not values")
+        train_levels, test_levels = rng.uniform(0, 1, rows), rng.uniform(0, 1, test_count)
+        train_labels = (1 + 2 * train_levels).round(3).tolist()
+        test_answers = (1 + 2 * test_levels).round(3)
+        classes = [0.0]  # what sample_submission.csv holds
+    else:
+        train_labels = [classes[k % len(classes)] for k in range(rows)]
+        rng.shuffle(train_labels)
+        train_levels = [classes.index(label) / max(len(classes) - 1, 1) for label in train_labels]
+        for k in range(mislabelled):
+            train_labels[k] = classes[(classes.index(train_labels[k]) + 1) % len(classes)]
+        # The test images lean to the first class (half of them), unlike the training images' even shares.
+        shares = np.r_[0.5, np.full(len(classes) - 1, 0.5 / (len(classes) - 1))]
+        test_classes = rng.choice(len(classes), size=test_count, p=shares)
+        test_levels = test_classes / max(len(classes) - 1, 1)
+    train_pixels = [make_image(level, rng) for level in train_levels]
+    test_pixels = [make_image(level, rng) for level in test_levels]
     ids = [f"img{n}" for n in hostile_ids(rows + test_count, rng, text=True)]  # not in the sample's order
     train_ids, test_ids = ids[:rows], ids[rows:]
     folder = Path(folder)
@@ -101,6 +120,7 @@ def write_competition(
     else:
         raise ValueError(layout)
     sample_frame(sorted(test_ids), config, classes, per_class).to_csv(folder / "sample_submission.csv", index=False)
-    solution = pd.DataFrame({id_col: test_ids, target: np.asarray(classes, dtype=object)[test_classes]})
+    answers = test_answers if config["metric"] in VALUE_METRICS else np.asarray(classes, dtype=object)[test_classes]
+    solution = pd.DataFrame({id_col: test_ids, target: answers})
     solution.to_csv(folder / "solution.csv", index=False)  # the test images' true answers, which Kaggle keeps
     return folder

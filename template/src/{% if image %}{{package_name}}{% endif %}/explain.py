@@ -1,7 +1,7 @@
 """`explain`: Grad-CAM heat maps of the worst out-of-fold mistakes, the images the network was most sure about
-and got wrong, with where it looked (Selvaraju et al., 2017). Reads a run's oof.csv, cv.json and fold networks;
-writes explain/gradcam.png into the run's folder, which run.json then lists as part of the run it explains. The
-heat maps themselves come from model.py's grad_cam."""
+and got wrong (for values: the largest errors), with where it looked (Selvaraju et al., 2017). Reads a run's
+oof.csv, cv.json and fold networks; writes explain/gradcam.png into the run's folder, which run.json then lists
+as part of the run it explains. The heat maps themselves come from model.py's grad_cam."""
 
 import json
 import logging
@@ -20,8 +20,12 @@ from .report import plot_images
 log = logging.getLogger(__name__)
 
 
-def worst_mistakes(oof: pd.DataFrame, classes: list, count: int) -> pd.DataFrame:
-    """The wrongly predicted rows, most confident first, with the predicted class and its probability."""
+def worst_mistakes(oof: pd.DataFrame, classes: list | None, count: int) -> pd.DataFrame:
+    """The wrongly predicted rows, most confident first, with the predicted class and its probability; for values
+    (classes None), the largest errors first, with the error."""
+    if classes is None:
+        rows = oof.assign(error=(oof["prediction"] - oof["target"]).abs())
+        return rows[rows["error"] > 0].nlargest(count, "error")
     if len(classes) == 2:
         positive = oof["prediction"].to_numpy()
         probabilities = np.stack([1 - positive, positive], axis=1)
@@ -62,13 +66,19 @@ def draw_mistakes(config: dict, data_dir: Path, output_dir: Path) -> Path | None
     for picture, (_, row) in zip(pictures, mistakes.iterrows(), strict=True):
         fold = int(row["fold"])
         if fold not in networks:
-            networks[fold] = load_fold_network(config, output_dir / "models" / f"fold{fold}", spec, len(classes))
+            outputs = len(classes) if classes else 1
+            networks[fold] = load_fold_network(config, output_dir / "models" / f"fold{fold}", spec, outputs)
+        if classes is None:  # where the network looked for the value it predicted
+            heat.append(grad_cam(networks[fold], picture, None))
+            titles.append(f"{row[id_col]}: {row['target']:.4g} predicted {row['prediction']:.4g}")
+            continue
         heat.append(grad_cam(networks[fold], picture, int(row["predicted"])))
         titles.append(
             f"{row[id_col]}: {row['target']} taken for {classes[int(row['predicted'])]} ({row['confidence']:.2f})"
         )
     path = output_dir / "explain" / "gradcam.png"
     path.parent.mkdir(parents=True, exist_ok=True)
-    plot_images(pictures, titles, path, "the most confident out-of-fold mistakes: where the network looked", heat)
-    log.info("wrote %s: Grad-CAM of the %d most confident out-of-fold mistakes", path, len(mistakes))
+    worst = "largest out-of-fold errors" if classes is None else "most confident out-of-fold mistakes"
+    plot_images(pictures, titles, path, f"the {worst}: where the network looked", heat)
+    log.info("wrote %s: Grad-CAM of the %d %s", path, len(mistakes), worst)
     return path

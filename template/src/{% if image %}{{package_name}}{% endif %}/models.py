@@ -35,7 +35,7 @@ def build_models(config: dict, data, setup, target, report_dir=None) -> tuple[li
     """The network and the reference, and the facts about their inputs that cv.json reports. With report_dir,
     a grid of sample training images with their labels goes there too: a first look at the data."""
     spec = image_spec(config, data)
-    n_classes = len(target.classes)
+    n_classes = len(target.classes) if target.classes else None  # None: one value per image
     network = ImageNetwork(config, data.images, setup, n_classes, spec)
     facts = {
         "images": {
@@ -52,10 +52,11 @@ def build_models(config: dict, data, setup, target, report_dir=None) -> tuple[li
 
 
 def draw_samples(config: dict, data, spec: ImageSpec, path: Path, count: int = 16) -> Path:
-    """A grid of training images, as the network sees them (before augmentation), with their labels: a first
-    look at the data (are the labels right, the images upright, the size enough to tell the classes apart?)."""
+    """A grid of training images, as the network sees them (before augmentation), with their labels or values: a
+    first look at the data (are the labels right, the images upright, the size enough to tell them apart?)."""
     sample = data.train.sample(n=min(count, len(data.train)), random_state=config["cv"]["seed"])
     pictures = [image for image, _ in numpy_images(sample, data.images, spec)]
-    titles = [str(label) for label in sample[config["columns"]["target"]]]
-    plot_images(pictures, titles, path, "training images and their labels")
+    labels = sample[config["columns"]["target"]]
+    titles = [f"{label:.4g}" if isinstance(label, float) else str(label) for label in labels]
+    plot_images(pictures, titles, path, "training images and their targets")
     return path

@@ -1,17 +1,17 @@
-"""The reference model: an RBF-kernel logistic regression on small grayscale thumbnails, the simple baseline the
-network must clearly beat. The kernel is approximated (Nystroem), so it costs what a linear model costs; a plain
-linear model is too weak here, since a digit moved by two pixels is another vector. Thumbnails are made once per
-image and kept in memory (a few hundred numbers each)."""
+"""The reference model: an RBF-kernel logistic regression (for classes) or ridge regression (for values) on small
+grayscale thumbnails, the simple baseline the network must clearly beat. The kernel is approximated (Nystroem), so
+it costs what a linear model costs; a plain linear model is too weak here, since a digit moved by two pixels is
+another vector. Thumbnails are made once per image and kept in memory (a few hundred numbers each)."""
 
 from pathlib import Path
 
 import joblib
 import numpy as np
 from sklearn.kernel_approximation import Nystroem
-from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
+from .linear import head_predictions, linear_head
 from .pipeline import ImageSpec, numpy_images
 
 
@@ -19,7 +19,7 @@ class PixelReference:
     name = "reference"
     outputs = ["reference"]  # the predictions it returns
 
-    def __init__(self, config: dict, images, n_classes: int):
+    def __init__(self, config: dict, images, n_classes: int | None):
         self.config, self.images, self.n_classes = config, images, n_classes
         side = config["reference"]["pixels"]
         self.spec = ImageSpec((side, side), 1)
@@ -37,11 +37,11 @@ class PixelReference:
         settings = self.config["reference"]
         components = min(settings["kernel_components"], len(rows))
         kernel = Nystroem(n_components=components, random_state=self.config["cv"]["seed"])
-        model = make_pipeline(StandardScaler(), kernel, LogisticRegression(C=settings["C"], max_iter=2000))
+        head = linear_head(self.n_classes, settings["C"], self.config["metric"])
+        model = make_pipeline(StandardScaler(), kernel, head)
         joblib.dump(model.fit(self.features(rows), y), fold_dir / "reference.joblib")
 
     def predict(self, rows, fold_dir: Path) -> dict[str, np.ndarray]:
         model = joblib.load(fold_dir / "reference.joblib")
-        probabilities = np.zeros((len(rows), self.n_classes))
-        probabilities[:, model.classes_] = model.predict_proba(self.features(rows))  # a fold may lack a class
-        return {self.name: probabilities[:, 1] if self.n_classes == 2 else probabilities}
+        features = self.features(rows)
+        return {self.name: head_predictions(model, features, self.n_classes, self.config["metric"])}

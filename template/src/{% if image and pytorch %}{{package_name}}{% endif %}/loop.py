@@ -1,5 +1,5 @@
-"""The PyTorch training loop, in one place: AdamW, a linear warm-up then cosine decay, cross-entropy with label
-smoothing, automatic mixed precision on a GPU, channels-last memory, gradient clipping, and early stopping on
+"""The PyTorch training loop, in one place: AdamW, a linear warm-up then cosine decay, the head's loss (head.py),
+automatic mixed precision on a GPU, channels-last memory, gradient clipping, and early stopping on
 a slice of the training fold that keeps the best epoch's weights."""
 
 import copy
@@ -44,15 +44,14 @@ def mean_loss(model, batches, loss_fn, setup) -> float:
     return total / max(count, 1)
 
 
-def fit(model, batches, stop_batches, epochs: int, learning_rate: float, setup, config: dict, head_only=False) -> dict:
-    """Train for up to `epochs`; return the history of loss and val_loss. With head_only, the backbone is frozen and
-    kept in inference mode (its BatchNorm statistics too), and early stopping waits for phase two."""
+def fit(model, batches, stop_batches, epochs: int, learning_rate: float, setup, config: dict, loss_fn, head_only=False):
+    """Train for up to `epochs` on `loss_fn`; return the history of loss and val_loss. With head_only, the backbone
+    is frozen and kept in inference mode (its BatchNorm statistics too), and early stopping waits for phase two."""
     training = config["training"]
     trainable = [p for p in model.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW(trainable, lr=learning_rate, weight_decay=training["weight_decay"])
     steps = epochs * len(batches)
     schedule = warmup_then_cosine(optimizer, min(training["warmup_epochs"] * len(batches), steps // 2), steps)
-    loss_fn = torch.nn.CrossEntropyLoss(label_smoothing=config["model"]["label_smoothing"])
     scaler = torch.amp.GradScaler(setup.device_type, enabled=setup.amp)  # float16 gradients would underflow
     history, best, best_loss, waited = {"loss": [], "val_loss": []}, None, np.inf, 0
     bar, started = show_bar(training["progress"]), time.perf_counter()
@@ -114,13 +113,14 @@ def head_of(model):
     return inner.get_classifier() if hasattr(inner, "get_classifier") else inner[-1]
 
 
-def predict(model, batches, setup, view=None) -> np.ndarray:
-    """Class probabilities for every image, in the batches' order; `view` transforms each batch first (TTA)."""
+def predict(model, batches, setup, activation, view=None) -> np.ndarray:
+    """The network's outputs through `activation` (class probabilities, or values as they are) for every image, in
+    the batches' order; `view` transforms each batch first (TTA)."""
     model.eval()
     outputs = []
     with torch.no_grad(), torch.autocast(setup.device_type, dtype=torch.float16, enabled=setup.amp):
         for images in batches:
             images = to_device(images, setup)
             logits = model(view(images) if view else images)
-            outputs.append(torch.softmax(logits.float(), dim=1).cpu().numpy())
+            outputs.append(activation(logits.float()).cpu().numpy())
     return np.concatenate(outputs)

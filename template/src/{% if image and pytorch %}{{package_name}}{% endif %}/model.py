@@ -1,6 +1,7 @@
-"""The image network in PyTorch: a timm backbone with a new classifier (transfer learning in two phases: the
-classifier alone on a frozen backbone, then everything at a lower learning rate), or a small CNN trained from
-scratch, which is strong on small images and needs no weights. Training itself is in loop.py."""
+"""The image network in PyTorch: a timm backbone with a new head (transfer learning in two phases: the head alone
+on a frozen backbone, then everything at a lower learning rate), or a small CNN trained from scratch, which is
+strong on small images and needs no weights. The head (head.py) outputs the classes or one value; training itself
+is in loop.py."""
 
 import logging
 from pathlib import Path
@@ -14,6 +15,7 @@ from .augment import pipelines, tta_views
 from .batches import early_stopping_split, usable_batch_size
 from .config import ProjectError
 from .fold_network import FoldNetwork
+from .head import Head
 from .pipeline import ImageSpec, padded_batches, training_batches
 from .weights import SMALL_CNN, starting_weights
 
@@ -53,8 +55,8 @@ def scaling(backbone: str, spec: ImageSpec) -> tuple:
     return mean, std
 
 
-def small_cnn(spec: ImageSpec, n_classes: int, config: dict) -> torch.nn.Sequential:
-    """Conv + BatchNorm blocks, each halving the image, then pooling, dropout and the classifier."""
+def small_cnn(spec: ImageSpec, outputs: int, config: dict) -> torch.nn.Sequential:
+    """Conv + BatchNorm blocks, each halving the image, then pooling, dropout and the last layer."""
     layers, channels = [], spec.channels
     for filters in config["model"]["cnn_filters"]:
         for _ in range(2):
@@ -63,13 +65,14 @@ def small_cnn(spec: ImageSpec, n_classes: int, config: dict) -> torch.nn.Sequent
             channels = filters
         layers.append(torch.nn.MaxPool2d(2, ceil_mode=True))  # ceil: odd and tiny sizes still halve
     head = [torch.nn.AdaptiveAvgPool2d(1), torch.nn.Flatten(), torch.nn.Dropout(config["model"]["dropout"])]
-    return torch.nn.Sequential(*layers, *head, torch.nn.Linear(channels, n_classes))
+    return torch.nn.Sequential(*layers, *head, torch.nn.Linear(channels, outputs))
 
 
-def build_network(backbone: str, spec: ImageSpec, n_classes: int, config: dict, weights: str | None):
+def build_network(backbone: str, spec: ImageSpec, outputs: int, config: dict, weights: str | None):
+    """The network with `outputs` outputs: one per class, or one value."""
     if backbone == SMALL_CNN:
-        return small_cnn(spec, n_classes, config)
-    options = {"num_classes": n_classes, "in_chans": spec.channels, "drop_rate": config["model"]["dropout"]}
+        return small_cnn(spec, outputs, config)
+    options = {"num_classes": outputs, "in_chans": spec.channels, "drop_rate": config["model"]["dropout"]}
     if weights not in (None, "hub"):  # a local file; timm drops its classifier when the class count differs
         options["pretrained_cfg_overlay"] = {"file": weights}
     try:
@@ -89,15 +92,16 @@ def build_network(backbone: str, spec: ImageSpec, n_classes: int, config: dict, 
 class ImageNetwork:
     """The network, fit per fold on that fold's training images; its weights go into the fold's folder."""
 
-    def __init__(self, config: dict, images, setup, n_classes: int, spec: ImageSpec):
-        self.config, self.images, self.setup, self.n_classes, self.spec = config, images, setup, n_classes, spec
+    def __init__(self, config: dict, images, setup, n_classes: int | None, spec: ImageSpec):
+        self.config, self.images, self.setup, self.spec = config, images, setup, spec
+        self.head = Head(n_classes, config["metric"], config["model"]["label_smoothing"])
         self.name = backbone_name(config)
         self.views = tta_views(config)
         self.outputs = [self.name] + ([f"{self.name}_tta"] if self.views else [])  # the predictions it returns
         self.train_transform, self.predict_transform = pipelines(config, spec.size, *scaling(self.name, spec))
 
     def network(self, weights: str | None) -> torch.nn.Module:
-        network = build_network(self.name, self.spec, self.n_classes, self.config, weights)
+        network = build_network(self.name, self.spec, self.head.outputs, self.config, weights)
         network = network.to(self.setup.device_name, memory_format=torch.channels_last)
         # Several GPUs (Kaggle's T4 x2): DataParallel splits each batch over them inside this one process.
         return torch.nn.DataParallel(network) if self.setup.replicas > 1 else network
@@ -105,14 +109,21 @@ class ImageNetwork:
     def fit(self, rows, y: np.ndarray, fold_dir: Path) -> dict:
         """Train on the training fold; early stopping watches a 10% slice of it, never the validation fold."""
         config, setup, training = self.config, self.setup, self.config["training"]
-        fit_rows, stop_rows = early_stopping_split(rows.index, y, config["cv"]["seed"])
+        classes = y if self.head.n_classes else None  # stratified for classes
+        fit_rows, stop_rows = early_stopping_split(np.arange(len(rows)), classes, config["cv"]["seed"])
         batch = usable_batch_size(setup.batch_size, len(fit_rows), setup.replicas)
-        seed = config["cv"]["seed"]
+        seed, targets, loss_fn = config["cv"]["seed"], self.head.targets(y, fold_dir), self.head.loss()
         batches = training_batches(
-            rows.loc[fit_rows], y[fit_rows], self.images, self.spec, self.train_transform, batch, setup, seed
+            rows.iloc[fit_rows], targets[fit_rows], self.images, self.spec, self.train_transform, batch, setup, seed
         )
         stop = padded_batches(
-            rows.loc[stop_rows], self.images, self.spec, self.predict_transform, batch, setup, labels=y[stop_rows]
+            rows.iloc[stop_rows],
+            self.images,
+            self.spec,
+            self.predict_transform,
+            batch,
+            setup,
+            labels=targets[stop_rows],
         )
         weights = starting_weights(config, self.name, "hub")
         network, history, epochs = self.network(weights), {}, training["epochs"]
@@ -122,37 +133,39 @@ class ImageNetwork:
                 parameter.requires_grad = False
             for parameter in loop.head_of(network).parameters():
                 parameter.requires_grad = True
-            history = loop.fit(network, batches, stop, head, setup.learning_rate, setup, config, head_only=True)
+            rate = setup.learning_rate
+            history = loop.fit(network, batches, stop, head, rate, setup, config, loss_fn, head_only=True)
             epochs -= head
             for parameter in network.parameters():
                 parameter.requires_grad = True
         learning_rate = setup.learning_rate * (training["fine_tune_factor"] if history else 1)
-        tuned = loop.fit(network, batches, stop, epochs, learning_rate, setup, config)
+        tuned = loop.fit(network, batches, stop, epochs, learning_rate, setup, config, loss_fn)
         inner = network.module if isinstance(network, torch.nn.DataParallel) else network
         torch.save(inner.state_dict(), fold_dir / "network.pt")
         return {key: history.get(key, []) + tuned[key] for key in ("loss", "val_loss")}
 
     def predict(self, rows, fold_dir: Path) -> dict[str, np.ndarray]:
-        """Class probabilities (the second class's alone for two classes), plain and averaged over TTA views."""
+        """Class probabilities (the second class's alone for two classes) or values, plain and averaged over TTA
+        views."""
         network = self.network(None)
         inner = network.module if isinstance(network, torch.nn.DataParallel) else network
         inner.load_state_dict(torch.load(fold_dir / "network.pt", map_location=self.setup.device_name))
         batch = usable_batch_size(self.setup.batch_size, max(len(rows), self.setup.replicas), self.setup.replicas)
         batches = padded_batches(rows, self.images, self.spec, self.predict_transform, batch, self.setup)
-        plain = loop.predict(network, batches, self.setup)
-        predictions = {self.name: plain}
+        activation = self.head.activation
+        plain = loop.predict(network, batches, self.setup, activation)
+        outputs = {self.name: plain}
         if self.views:
-            views = [loop.predict(network, batches, self.setup, view) for view in self.views.values()]
-            predictions[f"{self.name}_tta"] = np.mean([plain, *views], axis=0)  # per image and class
-        if self.n_classes == 2:
-            predictions = {name: p[:, 1] for name, p in predictions.items()}
-        return predictions
+            views = [loop.predict(network, batches, self.setup, activation, view) for view in self.views.values()]
+            outputs[f"{self.name}_tta"] = np.mean([plain, *views], axis=0)  # per image and output
+        return {name: self.head.predictions(output, fold_dir) for name, output in outputs.items()}
 
 
-def load_fold_network(config: dict, fold_dir: Path, spec: ImageSpec, n_classes: int) -> FoldNetwork:
-    """A fold's network on the CPU, in inference mode, with the transform its images need."""
+def load_fold_network(config: dict, fold_dir: Path, spec: ImageSpec, outputs: int) -> FoldNetwork:
+    """A fold's network (`outputs` wide: one per class, or one value) on the CPU, in inference mode, with the
+    transform its images need."""
     name = backbone_name(config)
-    network = build_network(name, spec, n_classes, config, None)
+    network = build_network(name, spec, outputs, config, None)
     network.load_state_dict(torch.load(fold_dir / "network.pt", map_location="cpu"))
     _, transform = pipelines(config, spec.size, *scaling(name, spec))
     return fold_network(network.eval(), transform)
@@ -167,8 +180,9 @@ def fold_network(network: torch.nn.Module, transform) -> FoldNetwork:
     return FoldNetwork(network, prepare)
 
 
-def grad_cam(loaded: FoldNetwork, picture: np.ndarray, class_index: int) -> np.ndarray:
-    """How much each place of the last feature map raised the class's probability, in [0, 1] (Grad-CAM)."""
+def grad_cam(loaded: FoldNetwork, picture: np.ndarray, class_index: int | None) -> np.ndarray:
+    """How much each place of the last feature map raised the class's probability (or with class_index None, the
+    predicted value), in [0, 1] (Grad-CAM)."""
     network = loaded.network
     if hasattr(network, "forward_features"):  # timm: the feature map, then pooling and the classifier
         features, head = network.forward_features, network.forward_head
@@ -176,7 +190,8 @@ def grad_cam(loaded: FoldNetwork, picture: np.ndarray, class_index: int) -> np.n
         pool = next(i for i, layer in enumerate(network) if isinstance(layer, torch.nn.AdaptiveAvgPool2d))
         features, head = network[:pool], network[pool:]
     feature_map = features(loaded.prepare(picture)).detach().requires_grad_(True)
-    torch.softmax(head(feature_map), dim=1)[0, class_index].backward()
+    outputs = head(feature_map)
+    (outputs[0, 0] if class_index is None else torch.softmax(outputs, dim=1)[0, class_index]).backward()
     weights = feature_map.grad[0].mean(dim=(1, 2))  # one weight per feature channel
     heat = torch.relu((feature_map[0] * weights[:, None, None]).sum(0)).detach().numpy()
     return heat / heat.max() if heat.max() > 0 else heat

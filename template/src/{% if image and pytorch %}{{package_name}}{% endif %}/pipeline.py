@@ -43,11 +43,12 @@ def numpy_images(records: pd.DataFrame, images: Images, spec: ImageSpec, split: 
 
 
 class ImageDataset(torch.utils.data.Dataset):
-    """One record's image through `transform` (an albumentations Compose ending in a tensor), and its label."""
+    """One record's image through `transform` (an albumentations Compose ending in a tensor), and its label or value."""
 
     def __init__(self, records: pd.DataFrame, images: Images, spec: ImageSpec, transform, labels=None):
         self.paths, self.images, self.spec, self.transform = records["image"].tolist(), images, spec, transform
-        self.labels = None if labels is None else torch.as_tensor(np.asarray(labels), dtype=torch.long)
+        # Class indices (int64) for cross-entropy, or float32 values: the dtype each loss expects.
+        self.labels = None if labels is None else torch.as_tensor(np.asarray(labels))
 
     def __len__(self) -> int:
         return len(self.paths)

@@ -17,7 +17,7 @@ from sklearn.compose import ColumnTransformer
 from sklearn.pipeline import Pipeline
 
 from .config import ProjectError
-from .reference import head_predictions, linear_head
+from .linear import head_predictions, linear_head
 from .text import Columns, extras_encoder, extras_frame, joined_texts
 
 log = logging.getLogger(__name__)

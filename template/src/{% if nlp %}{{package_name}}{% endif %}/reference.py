@@ -7,33 +7,12 @@ from pathlib import Path
 import joblib
 import numpy as np
 import pandas as pd
-from sklearn.compose import ColumnTransformer, TransformedTargetRegressor
+from sklearn.compose import ColumnTransformer
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression, Ridge
-from sklearn.pipeline import Pipeline, make_pipeline
-from sklearn.preprocessing import FunctionTransformer, StandardScaler
+from sklearn.pipeline import Pipeline
 
+from .linear import head_predictions, linear_head
 from .text import Columns, extras_encoder, extras_frame, joined_texts
-
-
-def linear_head(n_classes: int | None, C: float, metric: str):
-    """A logistic regression for classes. For values, a ridge regression with the same penalty (alpha = 1 / 2C)
-    on the target standardised on the training fold (log1p first for rmsle), so that C means the same for any
-    target's scale."""
-    if n_classes:
-        return LogisticRegression(C=C, max_iter=2000)
-    scaling = make_pipeline(FunctionTransformer(np.log1p, np.expm1), StandardScaler()) if metric == "rmsle" else None
-    return TransformedTargetRegressor(Ridge(alpha=1 / (2 * C)), transformer=scaling or StandardScaler())
-
-
-def head_predictions(pipeline: Pipeline, inputs, n_classes: int | None, metric: str) -> np.ndarray:
-    """The second class's probability for two classes, one per class for more, or values in the target's units."""
-    if not n_classes:
-        values = pipeline.predict(inputs)
-        return np.clip(values, 0, None) if metric == "rmsle" else values  # log error is undefined below zero
-    probabilities = np.zeros((len(inputs), n_classes))
-    probabilities[:, pipeline.classes_] = pipeline.predict_proba(inputs)  # a fold may lack a class
-    return probabilities[:, 1] if n_classes == 2 else probabilities
 
 
 class TfidfReference:

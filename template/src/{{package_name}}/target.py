@@ -81,8 +81,8 @@ class Target:
         return self.codec.classes if self.codec else None
 
     def encode(self, labels: pd.Series) -> np.ndarray:
-        """Class indices, or regression values as float32."""
-        return self.codec.encode(labels) if self.codec else labels.to_numpy(dtype="float32")
+        """Class indices, or regression values (float64: the values oof.csv keeps, so that its scores repeat)."""
+        return self.codec.encode(labels) if self.codec else labels.to_numpy(dtype="float64")
 
     def decode(self, prediction: np.ndarray, threshold: float = 0.5) -> np.ndarray:
         """What the submission holds: labels for label metrics, the likeliest labels joined by spaces for ranked
