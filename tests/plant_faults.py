@@ -41,11 +41,13 @@ def variant(condition: str) -> str:
 TABULAR, IMAGE, NLP = variant("tabular"), variant("image"), variant("nlp")  # task files: e.g. TABULAR + "model.py"
 KERAS_IMAGE, TORCH_IMAGE = variant("image and not pytorch"), variant("image and pytorch")
 KERAS_PROJECT, TORCH_PROJECT = variant("not pytorch"), variant("pytorch")  # framework files: e.g. hardware.py
+KERAS_HEAD = variant("not tabular and not pytorch") + "head.py"  # the image and text networks' head
 IMAGES_3 = ["--task", "image-classification"]
 TORCH = ["--task", "image-classification", "--framework", "pytorch", "--hardware", "gpu"]
 TEXT = ["--task", "nlp"]
 TEXT_VALUES = ["--task", "nlp", "--metric", "rmse"]
 TORCH_VALUES = ["--task", "image-classification", "--framework", "pytorch", "--metric", "rmse"]
+IMAGE_VALUES = ["--task", "image-classification", "--metric", "rmse"]
 
 FAULTS = [
     Fault(
@@ -808,16 +810,18 @@ FAULTS = [
         "prediction[stream_order(records, images)] = raw",
         "prediction[np.arange(len(records))] = raw",
         [
-            "tests/test_model.py::test_an_image_reaches_each_model_through_predict_as_it_did_in_training[network-tfrecords]"
+            "tests/test_model.py::test_an_image_reaches_each_model_through_predict_as_it_did_in_training[network-tfrecords-accuracy]"
         ],
         IMAGES_3,
     ),
     Fault(
         "training images are rounded to whole pixel values, predicted ones are not",
         KERAS_IMAGE + "pipeline.py",
-        "dataset = source(records, images, spec).map(lambda image, i: (image, tf.gather(one_hot, i)))",
-        "dataset = source(records, images, spec).map(lambda image, i: (tf.round(image), tf.gather(one_hot, i)))",
-        ["tests/test_model.py::test_an_image_reaches_each_model_through_predict_as_it_did_in_training[network-csv]"],
+        "dataset = source(records, images, spec).map(lambda image, i: (image, tf.gather(rows, i)))",
+        "dataset = source(records, images, spec).map(lambda image, i: (tf.round(image), tf.gather(rows, i)))",
+        [
+            "tests/test_model.py::test_an_image_reaches_each_model_through_predict_as_it_did_in_training[network-csv-accuracy]"
+        ],
         IMAGES_3,
     ),
     Fault(
@@ -825,7 +829,9 @@ FAULTS = [
         IMAGE + "reference.py",
         "= image.ravel() / 255",
         '= image.ravel() / (255 if split == "train" else 256)',
-        ["tests/test_model.py::test_an_image_reaches_each_model_through_predict_as_it_did_in_training[reference-csv]"],
+        [
+            "tests/test_model.py::test_an_image_reaches_each_model_through_predict_as_it_did_in_training[reference-csv-accuracy]"
+        ],
         IMAGES_3,
     ),
     Fault(
@@ -833,7 +839,9 @@ FAULTS = [
         TORCH_IMAGE + "augment.py",
         "A.Compose([resize, *finish])",
         "A.Compose([resize, A.Normalize(mean=mean, std=std, max_pixel_value=256.0), ToTensorV2()])",
-        ["tests/test_model.py::test_an_image_reaches_each_model_through_predict_as_it_did_in_training[network-csv]"],
+        [
+            "tests/test_model.py::test_an_image_reaches_each_model_through_predict_as_it_did_in_training[network-csv-accuracy]"
+        ],
         TORCH,
     ),
     Fault(
@@ -1118,8 +1126,8 @@ FAULTS = [
     Fault(
         "phase two learns at the full learning rate (Keras)",
         KERAS_IMAGE + "model.py",
-        'learning_rate = setup.learning_rate * (training["fine_tune_factor"] if history else 1)',
-        "learning_rate = setup.learning_rate",
+        'learning_rate = rate * (training["fine_tune_factor"] if history else 1)',
+        "learning_rate = rate",
         ["tests/test_model.py::test_phase_two_learns_at_fine_tune_factor_times_the_learning_rate"],
         IMAGES_3,
     ),
@@ -1305,9 +1313,9 @@ FAULTS = [
     ),
     Fault(
         "the text network's output computes in half precision",
-        NLP + "model.py",
-        'return keras.layers.Dense(self.n_classes, activation="softmax", dtype="float32")',
-        'return keras.layers.Dense(self.n_classes, activation="softmax")',
+        KERAS_HEAD,
+        'return keras.layers.Dense(self.n_classes, activation="softmax", dtype="float32", name="head")',
+        'return keras.layers.Dense(self.n_classes, activation="softmax", name="head")',
         ["tests/test_hardware.py::test_the_model_trains_in_mixed_precision[mixed_float16-float16]"],
         TEXT,
     ),
@@ -1715,9 +1723,9 @@ FAULTS = [
     ),
     Fault(
         "the text network's values are left standardised (the target scaler not inverted)",
-        NLP + "model.py",
-        'values = joblib.load(fold_dir / "target_scaler.joblib").inverse(outputs)',
-        "values = outputs",
+        KERAS_HEAD,
+        'values = joblib.load(fold_dir / "target_scaler.joblib").inverse(np.asarray(outputs).reshape(len(outputs)))',
+        "values = np.asarray(outputs).reshape(len(outputs))",
         [
             "tests/test_text.py::test_a_text_reaches_each_model_through_predict_as_it_did_in_training[scratch]",
             "tests/test_train.py::test_full_training_on_values_clearly_beats_the_mean",
@@ -1726,7 +1734,7 @@ FAULTS = [
     ),
     Fault(
         "a text network for values learns classes' one-hot rows of the rounded target",
-        NLP + "model.py",
+        KERAS_HEAD,
         "        return scaler.transform(y)[:, None]",
         '        return np.eye(4, dtype="float32")[np.clip(y.astype(int), 0, 3)][:, :1]',
         ["tests/test_train.py::test_full_training_on_values_clearly_beats_the_mean"],
@@ -1821,6 +1829,17 @@ FAULTS = [
         "(-outputs[0, 0] if class_index is None",
         ["tests/test_model.py::test_grad_cam_of_a_value_points_at_what_raises_it"],
         TORCH_VALUES,
+    ),
+    Fault(
+        "a Keras network for values learns the raw values, then inverts a scaling it never applied",
+        KERAS_HEAD,
+        "        return scaler.transform(y)[:, None]",
+        '        return y.astype("float32")[:, None]',
+        [
+            "tests/test_model.py::test_an_image_reaches_each_model_through_predict_as_it_did_in_training"
+            "[network-csv-rmse]"
+        ],
+        IMAGE_VALUES,
     ),
 ]
 

@@ -1,4 +1,5 @@
-"""The image network: augmentation layers, a feature extractor, then pooling, dropout and a softmax head.
+"""The image network: augmentation layers, a feature extractor, then pooling, dropout and the head (head.py: a
+softmax over the classes, or one value).
 
 The feature extractor is a keras.applications backbone (transfer learning in two phases: the head alone on a
 frozen backbone, then everything at a lower learning rate, BatchNorm kept in inference mode), or a small CNN
@@ -16,6 +17,7 @@ from .batches import early_stopping_split, usable_batch_size
 from .config import ProjectError
 from .epochs import epoch_log
 from .fold_network import FoldNetwork
+from .head import Head
 from .pipeline import ImageSpec, padded_batches, predict_images, training_batches
 from .weights import SMALL_CNN, starting_weights
 
@@ -87,7 +89,7 @@ def pretrained_features(backbone: str, spec: ImageSpec, weights: str | None) -> 
     return keras.Model(inputs, base(x), name="features")
 
 
-def build_network(spec: ImageSpec, n_classes: int, config: dict) -> tuple[keras.Model, keras.Model]:
+def build_network(spec: ImageSpec, head: Head, config: dict) -> tuple[keras.Model, keras.Model]:
     """(network, its feature extractor). The augmentation layers act only in training."""
     backbone = backbone_name(config)
     weights = starting_weights(config, backbone, "imagenet")
@@ -101,14 +103,11 @@ def build_network(spec: ImageSpec, n_classes: int, config: dict) -> tuple[keras.
         x = features(x)
     x = keras.layers.GlobalAveragePooling2D(name="pool")(x)
     x = keras.layers.Dropout(config["model"]["dropout"], name="dropout")(x)
-    outputs = keras.layers.Dense(n_classes, activation="softmax", dtype="float32", name="classes")(
-        x
-    )  # float32: stable loss
-    return keras.Model(inputs, outputs, name="network"), features
+    return keras.Model(inputs, head.layer()(x), name="network"), features
 
 
-def compile_network(network: keras.Model, learning_rate: float, epochs: int, steps: int, config: dict) -> None:
-    """Adam with a linear warm-up to `learning_rate`, then cosine decay; cross-entropy with label smoothing."""
+def compile_network(network: keras.Model, learning_rate: float, epochs: int, steps: int, config: dict, loss) -> None:
+    """Adam with a linear warm-up to `learning_rate`, then cosine decay, on the head's loss."""
     warmup = min(config["training"]["warmup_epochs"] * steps, max(epochs * steps - 1, 0))
     schedule = keras.optimizers.schedules.CosineDecay(
         learning_rate / 10,
@@ -116,7 +115,6 @@ def compile_network(network: keras.Model, learning_rate: float, epochs: int, ste
         warmup_target=learning_rate,
         warmup_steps=warmup,
     )
-    loss = keras.losses.CategoricalCrossentropy(label_smoothing=config["model"]["label_smoothing"])
     network.compile(optimizer=keras.optimizers.Adam(schedule), loss=loss)
 
 
@@ -129,10 +127,10 @@ def batch_norms(model: keras.Model):
             yield from batch_norms(layer)
 
 
-def train_head(network, features, batches, stop, epochs: int, steps: int, learning_rate: float, config: dict) -> dict:
+def train_head(network, features, batches, stop, epochs: int, steps: int, learning_rate: float, config: dict, loss):
     """Phase one of transfer learning: the backbone frozen, only the new head learns."""
     features.trainable = False
-    compile_network(network, learning_rate, epochs, steps, config)
+    compile_network(network, learning_rate, epochs, steps, config, loss)
     verbose = config["training"]["verbose"]
     progress = epoch_log(f"{network.name} (head only)", epochs, verbose)
     history = network.fit(
@@ -141,7 +139,7 @@ def train_head(network, features, batches, stop, epochs: int, steps: int, learni
     return history.history
 
 
-def fine_tune(network, features, batches, stop, epochs: int, steps: int, learning_rate: float, config: dict) -> dict:
+def fine_tune(network, features, batches, stop, epochs: int, steps: int, learning_rate: float, config: dict, loss):
     """Phase two, or the only phase from scratch: every layer learns; early stopping keeps the best epoch. A
     pretrained backbone's BatchNorm layers stay frozen, in inference mode: their statistics stay ImageNet's (the
     training=False of a call inside a functional model gives way to fit's training=True in Keras 3)."""
@@ -149,7 +147,7 @@ def fine_tune(network, features, batches, stop, epochs: int, steps: int, learnin
     if backbone_name(config) != SMALL_CNN:
         for layer in batch_norms(features):
             layer.trainable = False
-    compile_network(network, learning_rate, epochs, steps, config)
+    compile_network(network, learning_rate, epochs, steps, config, loss)
     patience = config["training"]["early_stopping_patience"]
     start = config["training"]["early_stopping_start"]
     stopping = keras.callbacks.EarlyStopping(patience=patience, restore_best_weights=True, start_from_epoch=start)
@@ -165,8 +163,9 @@ def fine_tune(network, features, batches, stop, epochs: int, steps: int, learnin
 class ImageNetwork:
     """The network, fit per fold on that fold's training images; its file goes into the fold's folder."""
 
-    def __init__(self, config: dict, images, setup, n_classes: int, spec: ImageSpec):
-        self.config, self.images, self.setup, self.n_classes, self.spec = config, images, setup, n_classes, spec
+    def __init__(self, config: dict, images, setup, n_classes: int | None, spec: ImageSpec):
+        self.config, self.images, self.setup, self.spec = config, images, setup, spec
+        self.head = Head(n_classes, config["metric"], config["model"]["label_smoothing"])
         self.name = backbone_name(config)
         self.views = tta_views(config)
         self.outputs = [self.name] + ([f"{self.name}_tta"] if self.views else [])  # the predictions it returns
@@ -174,67 +173,66 @@ class ImageNetwork:
     def fit(self, rows, y: np.ndarray, fold_dir: Path) -> dict:
         """Train on the training fold; early stopping watches a 10% slice of it, never the validation fold."""
         config, setup, training = self.config, self.setup, self.config["training"]
-        fit_rows, stop_rows = early_stopping_split(rows.index, y, config["cv"]["seed"])
+        classes = y if self.head.n_classes else None  # stratified for classes
+        fit_rows, stop_rows = early_stopping_split(np.arange(len(rows)), classes, config["cv"]["seed"])
         batch = usable_batch_size(setup.batch_size, len(fit_rows), setup.replicas)
         cache = fold_dir / "cache" if config["images"]["cache"] else None  # this fold's, while it trains
+        targets, loss = self.head.targets(y, fold_dir), self.head.loss()  # a row per image: one-hot, or a value
         batches = training_batches(
-            rows.loc[fit_rows],
-            y[fit_rows],
+            rows.iloc[fit_rows],
+            targets[fit_rows],
             self.images,
             self.spec,
             batch,
-            self.n_classes,
             config["cv"]["seed"],
             batch_mixing(config),
             cache,
         )
-        stop = padded_batches(
-            rows.loc[stop_rows], self.images, self.spec, batch, "train", labels=y[stop_rows], n_classes=self.n_classes
-        )
+        stop = padded_batches(rows.iloc[stop_rows], self.images, self.spec, batch, "train", targets=targets[stop_rows])
         steps = len(fit_rows) // batch
-        epochs, history = training["epochs"], {}
+        epochs, history, rate = training["epochs"], {}, setup.learning_rate
         with setup.scope():  # variables, the optimizer's too, on every device
-            network, features = build_network(self.spec, self.n_classes, config)
+            network, features = build_network(self.spec, self.head, config)
             if self.name != SMALL_CNN and starting_weights(config, self.name, "imagenet"):
                 head = min(training["head_epochs"], epochs - 1)
-                history = train_head(network, features, batches, stop, head, steps, setup.learning_rate, config)
+                history = train_head(network, features, batches, stop, head, steps, rate, config, loss)
                 epochs -= head
-            learning_rate = setup.learning_rate * (training["fine_tune_factor"] if history else 1)
-            tuned = fine_tune(network, features, batches, stop, epochs, steps, learning_rate, config)
+            learning_rate = rate * (training["fine_tune_factor"] if history else 1)
+            tuned = fine_tune(network, features, batches, stop, epochs, steps, learning_rate, config, loss)
         network.save(fold_dir / "network.keras")
         for cached in fold_dir.glob("cache*"):  # decoded images are no part of the run: gone once the fold is saved
             cached.unlink()
         return {key: history.get(key, []) + tuned[key] for key in ("loss", "val_loss")}
 
     def predict(self, rows, fold_dir: Path) -> dict[str, np.ndarray]:
-        """Class probabilities (the second class's alone for two classes), plain and averaged over TTA views."""
+        """Class probabilities (the second class's alone for two classes) or values, plain and averaged over TTA
+        views."""
         network = keras.models.load_model(fold_dir / "network.keras")
         # Test records have no label column; TFRecords keep test images in files of their own.
         split = "train" if self.config["columns"]["target"] in rows else "test"
         batch = usable_batch_size(self.setup.batch_size, max(len(rows), self.setup.replicas), self.setup.replicas)
         plain = predict_images(network, rows, self.images, self.spec, batch, split)
-        predictions = {self.name: plain}
+        outputs = {self.name: plain}
         if self.views:
             views = [
                 predict_images(network, rows, self.images, self.spec, batch, split, view)
                 for view in self.views.values()
             ]
-            # The mean over the views, for each image and class.
-            predictions[f"{self.name}_tta"] = np.mean([plain, *views], axis=0)
-        if self.n_classes == 2:
-            predictions = {name: p[:, 1] for name, p in predictions.items()}
-        return predictions
+            # The mean over the views, for each image and output.
+            outputs[f"{self.name}_tta"] = np.mean([plain, *views], axis=0)
+        return {name: self.head.predictions(output, fold_dir) for name, output in outputs.items()}
 
 
-def load_fold_network(config: dict, fold_dir: Path, spec: ImageSpec, n_classes: int) -> FoldNetwork:
-    """A fold's saved network; its own augmentation layer (which only scales pixels outside training) prepares
-    a picture for its features."""
+def load_fold_network(config: dict, fold_dir: Path, spec: ImageSpec, outputs: int) -> FoldNetwork:
+    """A fold's saved network (`outputs` wide: one per class, or one value, as saved); its own augmentation layer
+    (which only scales pixels outside training) prepares a picture for its features."""
     network = keras.models.load_model(fold_dir / "network.keras")
     return FoldNetwork(network, lambda picture: network.get_layer("augmentation")(picture[None], training=False))
 
 
-def grad_cam(loaded: FoldNetwork, picture: np.ndarray, class_index: int) -> np.ndarray:
-    """How much each place of the last feature map raised the class's probability, in [0, 1] (Grad-CAM). Needs
+def grad_cam(loaded: FoldNetwork, picture: np.ndarray, class_index: int | None) -> np.ndarray:
+    """How much each place of the last feature map raised the class's probability (or with class_index None, the
+    predicted value), in [0, 1] (Grad-CAM). Needs
     Keras on TensorFlow, whose GradientTape it uses: `explain` runs there whatever trained the network."""
     import tensorflow as tf
 
@@ -242,8 +240,8 @@ def grad_cam(loaded: FoldNetwork, picture: np.ndarray, class_index: int) -> np.n
     with tf.GradientTape() as tape:
         feature_map = network.get_layer("features")(loaded.prepare(picture), training=False)
         tape.watch(feature_map)
-        probabilities = network.get_layer("classes")(network.get_layer("pool")(feature_map))
-        score = probabilities[0, class_index]
+        outputs = network.get_layer("head")(network.get_layer("pool")(feature_map))
+        score = outputs[0, 0 if class_index is None else class_index]
     gradients = tape.gradient(score, feature_map)[0]
     weights = tf.reduce_mean(gradients, axis=(0, 1))  # one weight per feature channel
     heat = tf.nn.relu(tf.reduce_sum(feature_map[0] * weights, axis=-1)).numpy()

@@ -86,19 +86,18 @@ def stream_order(records: pd.DataFrame, images: Images) -> np.ndarray:
 
 def training_batches(
     records: pd.DataFrame,
-    labels: np.ndarray,
+    targets: np.ndarray,
     images: Images,
     spec: ImageSpec,
     batch_size: int,
-    n_classes: int,
     seed: int,
     mix=None,
     cache: Path | None = None,
 ):
-    """Shuffled (image, one-hot label) batches of one fixed size, the incomplete last batch dropped;
-    `mix` (MixUp or CutMix) mixes whole batches, labels included."""
-    one_hot = tf.one_hot(labels, n_classes)
-    dataset = source(records, images, spec).map(lambda image, i: (image, tf.gather(one_hot, i)))
+    """Shuffled (image, target) batches of one fixed size, the incomplete last batch dropped; a target is a row
+    per image (one-hot classes, or a value). `mix` (MixUp or CutMix) mixes whole batches, targets included."""
+    rows = tf.constant(targets, dtype=tf.float32)
+    dataset = source(records, images, spec).map(lambda image, i: (image, tf.gather(rows, i)))
     if cache:
         dataset = dataset.cache(str(cache))
     dataset = dataset.shuffle(min(len(records), 4096), seed=seed, reshuffle_each_iteration=True)
@@ -115,15 +114,15 @@ def padded_batches(
     batch_size: int,
     split: str,
     view=None,
-    labels: np.ndarray | None = None,
-    n_classes: int = 0,
+    targets: np.ndarray | None = None,
 ):
     """Every record once, in stream order, in fixed-size batches (the last one padded with repeats of the first
-    image), each image transformed by `view` (a test-time augmentation) if given; with `labels`, one-hot too."""
+    image), each image transformed by `view` (a test-time augmentation) if given; with `targets` (a row per
+    image), those too."""
     dataset = source(records, images, spec, split)
-    if labels is not None:
-        one_hot = tf.one_hot(labels, n_classes)
-        dataset = dataset.map(lambda image, i: (image, tf.gather(one_hot, i)))
+    if targets is not None:
+        rows = tf.constant(targets, dtype=tf.float32)
+        dataset = dataset.map(lambda image, i: (image, tf.gather(rows, i)))
     else:
         dataset = dataset.map(lambda image, i: image)
     if view is not None:

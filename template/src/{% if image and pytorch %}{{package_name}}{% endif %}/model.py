@@ -123,7 +123,7 @@ class ImageNetwork:
             self.predict_transform,
             batch,
             setup,
-            labels=targets[stop_rows],
+            targets=targets[stop_rows],
         )
         weights = starting_weights(config, self.name, "hub")
         network, history, epochs = self.network(weights), {}, training["epochs"]

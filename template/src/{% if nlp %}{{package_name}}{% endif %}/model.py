@@ -17,7 +17,7 @@ import numpy as np
 from .batches import ShuffledFullBatches, early_stopping_split, predict_rows, take, usable_batch_size, wrap_to_multiple
 from .config import ProjectError
 from .epochs import epoch_log
-from .target import TargetScaler
+from .head import Head
 from .text import Columns, extras_encoder, extras_frame, joined_texts
 
 log = logging.getLogger(__name__)
@@ -46,41 +46,6 @@ def sequence_length(texts: np.ndarray, config: dict) -> int:
         return int(setting)
     words = [len(str(text).split()) for text in texts]
     return int(np.clip(np.percentile(words, 95), 8, 256))
-
-
-class Head:
-    """A text network's last layer and what it learns from: a softmax over the classes (cross-entropy), or for
-    values (n_classes None) one linear output that learns the target standardised on the training fold (log1p
-    first for rmsle; mean absolute error for mae, else squared error)."""
-
-    def __init__(self, n_classes: int | None, metric: str):
-        self.n_classes, self.metric = n_classes, metric
-
-    def layer(self) -> keras.layers.Dense:
-        if self.n_classes is None:
-            return keras.layers.Dense(1, dtype="float32", name="value")
-        return keras.layers.Dense(self.n_classes, activation="softmax", dtype="float32")  # float32: stable loss
-
-    @property
-    def loss(self) -> str:
-        if self.n_classes:
-            return "categorical_crossentropy"
-        return "mean_absolute_error" if self.metric == "mae" else "mean_squared_error"
-
-    def targets(self, y: np.ndarray, fold_dir: Path) -> np.ndarray:
-        """One-hot classes, or the scaled values (the scaler, fit on these rows, saved in the fold's folder)."""
-        if self.n_classes:
-            return np.eye(self.n_classes, dtype="float32")[y]
-        scaler = TargetScaler(log=self.metric == "rmsle").fit(y)
-        joblib.dump(scaler, fold_dir / "target_scaler.joblib")
-        return scaler.transform(y)[:, None]
-
-    def predictions(self, outputs: np.ndarray, fold_dir: Path) -> np.ndarray:
-        """The second class's probability for two classes, one per class for more, or values in the target's units."""
-        if self.n_classes:
-            return outputs[:, 1] if self.n_classes == 2 else outputs
-        values = joblib.load(fold_dir / "target_scaler.joblib").inverse(outputs)  # predict_rows flattens one column
-        return np.clip(values, 0, None) if self.metric == "rmsle" else values  # log error is undefined below zero
 
 
 def build_network(config: dict, vocabulary_size: int, max_length: int, n_extras: int, head: Head) -> keras.Model:
@@ -182,7 +147,7 @@ class ScratchNetwork:
         with self.setup.scope():  # variables, the optimizer's too, on every device
             network = build_network(config, len(vocabulary), max_length, n_extras, self.head)
             optimizer = keras.optimizers.Adam(self.setup.learning_rate)
-            targets, loss, seed = self.head.targets(y, fold_dir), self.head.loss, config["cv"]["seed"]
+            targets, loss, seed = self.head.targets(y, fold_dir), self.head.loss(), config["cv"]["seed"]
             history = train_network(network, x, targets, loss, self.setup, optimizer, config["training"], seed)
         network.save(fold_dir / f"{self.name}.keras")
         return history

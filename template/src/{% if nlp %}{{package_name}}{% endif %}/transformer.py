@@ -1,5 +1,5 @@
 """A pretrained transformer from keras-hub, fine-tuned per fold: its own tokenizer, its backbone, the first
-token's vector (plus the extra columns) into the head (model.Head: classes or a value). AdamW with a small
+token's vector (plus the extra columns) into the head (head.py: classes or a value). AdamW with a small
 learning rate, a linear warm-up and cosine decay, as transformers are fine-tuned.
 
 A run whose weights cannot be had stops, never falling back to random weights: `model.pretrained: true` reads the
@@ -15,7 +15,8 @@ import numpy as np
 
 from .batches import fitted_rows, predict_rows, usable_batch_size
 from .config import ProjectError
-from .model import Extras, Head, train_network, with_extras
+from .head import Head
+from .model import Extras, train_network, with_extras
 from .paths import pretrained_path
 from .text import Columns, joined_texts
 
@@ -139,7 +140,7 @@ class Transformer:
             network = build_network(backbone, self.head, x["extras"].shape[1] if "extras" in x else 0, 0.1)
             tuned = optimizer(settings, learning_rate, steps)
             targets, seed = self.head.targets(y, fold_dir), self.config["cv"]["seed"]
-            history = train_network(network, x, targets, self.head.loss, setup, tuned, settings, seed)
+            history = train_network(network, x, targets, self.head.loss(), setup, tuned, settings, seed)
         network.save(fold_dir / "transformer.keras")
         return history
 

@@ -1,0 +1,44 @@
+"""A network's last layer and what it learns from, shared by the image and text networks: a softmax over the
+classes (cross-entropy, with label smoothing where asked), or for values (n_classes None) one linear output that
+learns the target standardised on the training fold (log1p first for rmsle; mean absolute error for mae, else
+squared error)."""
+
+from pathlib import Path
+
+import joblib
+import keras
+import numpy as np
+
+from .target import TargetScaler
+
+
+class Head:
+    def __init__(self, n_classes: int | None, metric: str, label_smoothing: float = 0.0):
+        self.n_classes, self.metric, self.label_smoothing = n_classes, metric, label_smoothing
+
+    def layer(self) -> keras.layers.Dense:
+        """float32 even under mixed precision: a stable loss."""
+        if self.n_classes is None:
+            return keras.layers.Dense(1, dtype="float32", name="head")
+        return keras.layers.Dense(self.n_classes, activation="softmax", dtype="float32", name="head")
+
+    def loss(self):
+        if self.n_classes:
+            return keras.losses.CategoricalCrossentropy(label_smoothing=self.label_smoothing)
+        return "mean_absolute_error" if self.metric == "mae" else "mean_squared_error"
+
+    def targets(self, y: np.ndarray, fold_dir: Path) -> np.ndarray:
+        """One-hot classes, or the scaled values (the scaler, fit on these rows, saved in the fold's folder): one
+        row per example either way."""
+        if self.n_classes:
+            return np.eye(self.n_classes, dtype="float32")[y]
+        scaler = TargetScaler(log=self.metric == "rmsle").fit(y)
+        joblib.dump(scaler, fold_dir / "target_scaler.joblib")
+        return scaler.transform(y)[:, None]
+
+    def predictions(self, outputs: np.ndarray, fold_dir: Path) -> np.ndarray:
+        """The second class's probability for two classes, one per class for more, or values in the target's units."""
+        if self.n_classes:
+            return outputs[:, 1] if self.n_classes == 2 else outputs
+        values = joblib.load(fold_dir / "target_scaler.joblib").inverse(np.asarray(outputs).reshape(len(outputs)))
+        return np.clip(values, 0, None) if self.metric == "rmsle" else values  # log error is undefined below zero
