@@ -1723,9 +1723,9 @@ FAULTS = [
     ),
     Fault(
         "the text network's values are left standardised (the target scaler not inverted)",
-        KERAS_HEAD,
-        'values = joblib.load(fold_dir / "target_scaler.joblib").inverse(np.asarray(outputs).reshape(len(outputs)))',
-        "values = np.asarray(outputs).reshape(len(outputs))",
+        SRC + "target.py",
+        ".inverse(np.asarray(outputs).reshape(len(outputs)))",
+        ".inverse(np.asarray(outputs).reshape(len(outputs))) * 0 + np.asarray(outputs).reshape(len(outputs))",
         [
             "tests/test_text.py::test_a_text_reaches_each_model_through_predict_as_it_did_in_training[scratch]",
             "tests/test_train.py::test_full_training_on_values_clearly_beats_the_mean",
@@ -1734,9 +1734,9 @@ FAULTS = [
     ),
     Fault(
         "a text network for values learns classes' one-hot rows of the rounded target",
-        KERAS_HEAD,
-        "        return scaler.transform(y)[:, None]",
-        '        return np.eye(4, dtype="float32")[np.clip(y.astype(int), 0, 3)][:, :1]',
+        SRC + "target.py",
+        "    return scaler.transform(y)[:, None]",
+        '    return np.eye(4, dtype="float32")[np.clip(y.astype(int), 0, 3)][:, :1]',
         ["tests/test_train.py::test_full_training_on_values_clearly_beats_the_mean"],
         TEXT_VALUES,
     ),
@@ -1795,8 +1795,8 @@ FAULTS = [
     Fault(
         "a PyTorch image network's values are left standardised (the target scaler not inverted)",
         TORCH_IMAGE + "head.py",
-        'values = joblib.load(fold_dir / "target_scaler.joblib").inverse(outputs[:, 0])',
-        "values = outputs[:, 0]",
+        "return unscaled_values(outputs, self.metric, fold_dir)",
+        "return outputs[:, 0]",
         [
             "tests/test_model.py::test_an_image_reaches_each_model_through_predict_as_it_did_in_training"
             "[network-csv-rmse]",
@@ -1807,8 +1807,8 @@ FAULTS = [
     Fault(
         "a PyTorch image network learns the raw values, then inverts a scaling it never applied",
         TORCH_IMAGE + "head.py",
-        "        return scaler.transform(y)[:, None]",
-        '        return y.astype("float32")[:, None]',
+        "return scaled_values(y, self.metric, fold_dir)",
+        'return y.astype("float32")[:, None]',
         [
             "tests/test_model.py::test_an_image_reaches_each_model_through_predict_as_it_did_in_training[network-csv-rmse]"
         ],
@@ -1833,8 +1833,8 @@ FAULTS = [
     Fault(
         "a Keras network for values learns the raw values, then inverts a scaling it never applied",
         KERAS_HEAD,
-        "        return scaler.transform(y)[:, None]",
-        '        return y.astype("float32")[:, None]',
+        "return scaled_values(y, self.metric, fold_dir)",
+        'return y.astype("float32")[:, None]',
         [
             "tests/test_model.py::test_an_image_reaches_each_model_through_predict_as_it_did_in_training"
             "[network-csv-rmse]"

@@ -4,11 +4,10 @@ standardised on the training fold (log1p first for rmsle; mean absolute error fo
 
 from pathlib import Path
 
-import joblib
 import numpy as np
 import torch
 
-from .target import TargetScaler
+from .target import scaled_values, unscaled_values
 
 
 class Head:
@@ -26,9 +25,7 @@ class Head:
         folder)."""
         if self.n_classes:
             return y
-        scaler = TargetScaler(log=self.metric == "rmsle").fit(y)
-        joblib.dump(scaler, fold_dir / "target_scaler.joblib")
-        return scaler.transform(y)[:, None]
+        return scaled_values(y, self.metric, fold_dir)
 
     def activation(self, outputs: torch.Tensor) -> torch.Tensor:
         """Probabilities from the class scores; values come out as they are."""
@@ -38,5 +35,4 @@ class Head:
         """The second class's probability for two classes, one per class for more, or values in the target's units."""
         if self.n_classes:
             return outputs[:, 1] if self.n_classes == 2 else outputs
-        values = joblib.load(fold_dir / "target_scaler.joblib").inverse(outputs[:, 0])
-        return np.clip(values, 0, None) if self.metric == "rmsle" else values  # log error is undefined below zero
+        return unscaled_values(outputs, self.metric, fold_dir)

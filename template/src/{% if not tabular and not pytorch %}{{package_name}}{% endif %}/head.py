@@ -5,11 +5,10 @@ squared error)."""
 
 from pathlib import Path
 
-import joblib
 import keras
 import numpy as np
 
-from .target import TargetScaler
+from .target import scaled_values, unscaled_values
 
 
 class Head:
@@ -32,13 +31,10 @@ class Head:
         row per example either way."""
         if self.n_classes:
             return np.eye(self.n_classes, dtype="float32")[y]
-        scaler = TargetScaler(log=self.metric == "rmsle").fit(y)
-        joblib.dump(scaler, fold_dir / "target_scaler.joblib")
-        return scaler.transform(y)[:, None]
+        return scaled_values(y, self.metric, fold_dir)
 
     def predictions(self, outputs: np.ndarray, fold_dir: Path) -> np.ndarray:
         """The second class's probability for two classes, one per class for more, or values in the target's units."""
         if self.n_classes:
             return outputs[:, 1] if self.n_classes == 2 else outputs
-        values = joblib.load(fold_dir / "target_scaler.joblib").inverse(np.asarray(outputs).reshape(len(outputs)))
-        return np.clip(values, 0, None) if self.metric == "rmsle" else values  # log error is undefined below zero
+        return unscaled_values(outputs, self.metric, fold_dir)

@@ -1,6 +1,9 @@
 """The target: class labels <-> class indices for classification, log1p and scaling for regression. The metric
 decides which: rmse, rmsle and mae score values, every other metric scores classes."""
 
+from pathlib import Path
+
+import joblib
 import numpy as np
 import pandas as pd
 
@@ -56,6 +59,20 @@ class TargetScaler:
     def inverse(self, z: np.ndarray) -> np.ndarray:
         y = z * self.std + self.mean
         return np.expm1(y) if self.log else y
+
+
+def scaled_values(y: np.ndarray, metric: str, fold_dir: Path) -> np.ndarray:
+    """What a network learns for values: one column, standardised on these rows (log1p first for rmsle); the
+    scaler goes into the fold's folder for unscaled_values."""
+    scaler = TargetScaler(log=metric == "rmsle").fit(y)
+    joblib.dump(scaler, Path(fold_dir) / "target_scaler.joblib")
+    return scaler.transform(y)[:, None]
+
+
+def unscaled_values(outputs: np.ndarray, metric: str, fold_dir: Path) -> np.ndarray:
+    """A network's outputs (one column) back in the target's units, with the fold's scaler."""
+    values = joblib.load(Path(fold_dir) / "target_scaler.joblib").inverse(np.asarray(outputs).reshape(len(outputs)))
+    return np.clip(values, 0, None) if metric == "rmsle" else values  # log error is undefined below zero
 
 
 def predicts_values(config: dict) -> bool:
