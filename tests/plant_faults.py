@@ -1841,6 +1841,14 @@ FAULTS = [
         ],
         IMAGE_VALUES,
     ),
+    Fault(
+        "a folders layout trains on its class names as values",
+        IMAGE + "images.py",
+        'if layout in ("folders", "tfrecords") and predicts_values(config):',
+        'if layout == "tfrecords" and predicts_values(config):',
+        ["tests/test_images.py::test_a_layout_of_classes_with_a_metric_of_values_is_refused_in_one_line"],
+        TORCH_VALUES,
+    ),
 ]
 
 

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .config import ProjectError
+from .target import predicts_values
 
 log = logging.getLogger(__name__)
 EXTENSIONS = {".png", ".jpg", ".jpeg", ".bmp", ".gif"}
@@ -193,6 +194,11 @@ def read_images(data_dir: Path, config: dict, sample: pd.DataFrame) -> tuple[pd.
         images = Images(layout, tfrecords=files, keys=config["images"]["tfrecord_keys"])
     else:
         raise ImageError(f"images.layout '{layout}' is unknown: use auto, csv, folders, pixels or tfrecords")
+    if layout in ("folders", "tfrecords") and predicts_values(config):  # a folder name or a record's class number
+        raise ImageError(
+            f"the {layout} layout holds classes and metric {config['metric']} scores values: set a class metric"
+            " (accuracy, logloss, ...) in config.yaml, or give train.csv a column of values (the csv layout)"
+        )
     if layout in ("csv", "folders"):
         train, test = check_files(train, config, "train"), check_files(test, config, "test")
     log.info("images: %s layout, %d training and %d test images", layout, len(train), len(test))
