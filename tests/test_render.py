@@ -157,7 +157,8 @@ def test_rendered_project_passes_its_own_tests(project):
     metric, the CV scheme, the hardware's files) is held by their fast tests and by the smoke training below."""
     folder, (task, hardware, metric, extra) = project
     chosen = ["-m", "not slow"] if hardware != "cpu" else []
-    result = run_in(folder, "-m", "pytest", "-q", "-p", "no:cacheprovider", *chosen)
+    # The Keras image cpu suite, the longest, takes about 12 minutes of a CI machine running two renders at once.
+    result = run_in(folder, "-m", "pytest", "-q", "-p", "no:cacheprovider", *chosen, timeout=1500)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     summary = result.stdout.strip().splitlines()[-1]
     # Every test ran and passed: a skipped or expected-to-fail test counts as a failure here, and only the slow
