@@ -1849,6 +1849,21 @@ FAULTS = [
         ["tests/test_images.py::test_a_layout_of_classes_with_a_metric_of_values_is_refused_in_one_line"],
         TORCH_VALUES,
     ),
+    Fault(
+        "a column only train.csv has (CommonLit's standard_error) becomes a text project's input",
+        NLP + "text.py",
+        "candidates = [c for c in train.columns if c not in skip and c in test.columns]",
+        "candidates = [c for c in train.columns if c not in skip]",
+        ["tests/test_examples.py::test_example_renders[commonlitreadabilityprize]"],
+    ),
+    Fault(
+        "the telling n-grams of values name higher and lower the wrong way round",
+        NLP + "reference.py",
+        '-model.regressor_.coef_]), ["higher", "lower"]',
+        '-model.regressor_.coef_]), ["lower", "higher"]',
+        ["tests/test_notebook.py::test_the_walkthrough_shows_the_runs_own_pictures_and_scores"],
+        TEXT_VALUES,
+    ),
 ]
 
 
