@@ -42,12 +42,15 @@ TABULAR, IMAGE, NLP = variant("tabular"), variant("image"), variant("nlp")  # ta
 KERAS_IMAGE, TORCH_IMAGE = variant("image and not pytorch"), variant("image and pytorch")
 KERAS_PROJECT, TORCH_PROJECT = variant("not pytorch"), variant("pytorch")  # framework files: e.g. hardware.py
 KERAS_HEAD = variant("not tabular and not pytorch") + "head.py"  # the image and text networks' head
+EXTRAS = variant("not tabular") + "extras.py"  # the columns beside images and texts
 IMAGES_3 = ["--task", "image-classification"]
 TORCH = ["--task", "image-classification", "--framework", "pytorch", "--hardware", "gpu"]
 TEXT = ["--task", "nlp"]
 TEXT_VALUES = ["--task", "nlp", "--metric", "rmse"]
 TORCH_VALUES = ["--task", "image-classification", "--framework", "pytorch", "--metric", "rmse"]
 IMAGE_VALUES = ["--task", "image-classification", "--metric", "rmse"]
+TORCH_CPU = ["--task", "image-classification", "--framework", "pytorch"]
+METADATA_TEST = "tests/test_train.py::test_metadata_reaches_both_models_and_is_encoded_on_the_training_fold"
 
 FAULTS = [
     Fault(
@@ -343,10 +346,8 @@ FAULTS = [
     Fault(
         "the network predicting in training mode: augmentation and dropout on",
         KERAS_IMAGE + "pipeline.py",
-        "raw = model.predict(padded_batches(records, images, spec, batch_size, split, view), verbose=0)"
-        "[: len(records)]",
-        "raw = np.concatenate([model(x, training=True) for x in padded_batches(records, images, spec, batch_size,"
-        " split, view)])[: len(records)]",
+        "raw = model.predict(batches, verbose=0)[: len(records)]",
+        "raw = np.concatenate([model(x, training=True) for x in batches])[: len(records)]",
         ["tests/test_model.py::test_test_time_augmentation_averages_each_image_with_its_mirror"],
         IMAGES_3,
     ),
@@ -780,9 +781,9 @@ FAULTS = [
     ),
     Fault(
         "the extra columns' encoder is fit again on the rows predicted",
-        NLP + "model.py",
-        'return joblib.load(fold_dir / "extras.joblib").transform(extras_frame(rows, self.columns))',
-        "return extras_encoder(self.columns).fit_transform(extras_frame(rows, self.columns))",
+        EXTRAS,
+        'encoder = joblib.load(Path(fold_dir) / "extras.joblib")',
+        "encoder = extras_encoder(self.columns).fit(extras_frame(rows, self.columns))",
         ["tests/test_text.py::test_a_text_reaches_each_model_through_predict_as_it_did_in_training[scratch]"],
         TEXT,
     ),
@@ -817,8 +818,9 @@ FAULTS = [
     Fault(
         "training images are rounded to whole pixel values, predicted ones are not",
         KERAS_IMAGE + "pipeline.py",
-        "dataset = source(records, images, spec).map(lambda image, i: (image, tf.gather(rows, i)))",
-        "dataset = source(records, images, spec).map(lambda image, i: (tf.round(image), tf.gather(rows, i)))",
+        "dataset = source(records, images, spec).map(lambda image, i: (inputs(image, i), tf.gather(rows, i)))",
+        "dataset = source(records, images, spec).map(lambda image, i: (inputs(tf.round(image), i),"
+        " tf.gather(rows, i)))",
         [
             "tests/test_model.py::test_an_image_reaches_each_model_through_predict_as_it_did_in_training[network-csv-accuracy]"
         ],
@@ -1109,7 +1111,7 @@ FAULTS = [
     ),
     Fault(
         "rare extra categories are not pooled",
-        NLP + "text.py",
+        EXTRAS,
         "min_frequency=5, ",
         "",
         ["tests/test_text.py::test_rare_categories_share_one_column_and_unseen_ones_join_them"],
@@ -1863,6 +1865,46 @@ FAULTS = [
         '-model.regressor_.coef_]), ["lower", "higher"]',
         ["tests/test_notebook.py::test_the_walkthrough_shows_the_runs_own_pictures_and_scores"],
         TEXT_VALUES,
+    ),
+    Fault(
+        "the metadata beside the images never reaches the network",
+        IMAGE + "models.py",
+        "    network = ImageNetwork(config, data.images, setup, n_classes, spec, metadata)\n",
+        "    network = ImageNetwork(config, data.images, setup, n_classes, spec)\n",
+        [METADATA_TEST],
+        IMAGES_3,
+    ),
+    Fault(
+        "the image reference never sees the metadata",
+        IMAGE + "models.py",
+        "PixelReference(config, data.images, n_classes, metadata)",
+        "PixelReference(config, data.images, n_classes)",
+        [METADATA_TEST],
+        TORCH_CPU,
+    ),
+    Fault(
+        "each image's metadata row taken from another image (Keras input pipeline)",
+        KERAS_IMAGE + "pipeline.py",
+        "    table = tf.constant(extras, dtype=tf.float32)\n",
+        "    table = tf.constant(extras[::-1], dtype=tf.float32)\n",
+        [METADATA_TEST],
+        IMAGE_VALUES,
+    ),
+    Fault(
+        "each image's metadata row taken from another image (PyTorch dataset)",
+        TORCH_IMAGE + "pipeline.py",
+        "        inputs = image if self.extras is None else (image, self.extras[i])\n",
+        "        inputs = image if self.extras is None else (image, self.extras[-1 - i])\n",
+        [METADATA_TEST],
+        TORCH_CPU,
+    ),
+    Fault(
+        "Grad-CAM of a Keras network with metadata leaves the metadata out",
+        KERAS_IMAGE + "model.py",
+        "        if extras is not None:  # the metadata joins as in the network, dropout being off outside training\n",
+        "        if False:\n",
+        [METADATA_TEST],
+        IMAGES_3,
     ),
 ]
 

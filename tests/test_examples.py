@@ -17,6 +17,8 @@ QUIRKS = {
     "tpu-getting-started": {"layout": "tfrecords", "classes": tuple(range(5))},
     "cassava-leaf-disease-classification": {"classes": tuple(range(5))},
     "commonlitreadabilityprize": {"text_column": "excerpt", "train_only": ("standard_error",)},
+    "petfinder-pawpularity-score": {"metadata": True},  # a site and an age beside the images (see synthetic.py)
+    "siim-isic-melanoma-classification": {"metadata": True},
     "playground-series-s5e6": {"labels": ("10-26-26", "14-35-14", "17-17-17", "20-20", "28-28", "DAP", "Urea")},
 }
 
@@ -44,6 +46,8 @@ def test_example_renders(tmp_path: Path, example: Path):
     if answers["task"] == "nlp":  # the texts found, the keyword beside them; location and train-only columns left out
         assert cv["text"]["text_columns"] == [quirks.get("text_column", "text")]
         assert cv["text"]["categorical_columns"] == ["keyword"] and cv["text"]["numeric_columns"] == []
+    if quirks.get("metadata"):  # the columns beside the images found: not the id, target, group or unique notes
+        assert cv["images"]["metadata"] == {"categorical": ["site"], "numeric": ["age"]}
     written = pd.read_csv(out / "submission.csv", dtype=str)[answers["target"]]
     if answers["metric"] in ("rmse", "rmsle", "mae"):  # a number per row, not classes
         assert cv["classes"] is None and written.astype(float).nunique() > 10

@@ -2,7 +2,8 @@
 
 Each class is a bright square of its own brightness on a noisy background, at a random place: a small network
 and the reference both learn it in a few epochs. For a value metric (rmse, rmsle, mae), each image's value (1 to 3)
-sets its square's brightness. Files mix grayscale, RGB and RGBA PNGs, JPEGs and sizes."""
+sets its square's brightness. Files mix grayscale, RGB and RGBA PNGs, JPEGs and sizes. With metadata, the answer
+lies in train.csv's columns beside the images (a site and an age), not in the pixels."""
 
 from pathlib import Path
 
@@ -51,13 +52,17 @@ def write_competition(
     per_class: bool | None = None,
     seed: int = 0,
     mislabelled: int = 0,
+    metadata: bool = False,
 ) -> Path:
     """train/test images, sample_submission.csv and solution.csv (the test images' answers) in one of the
     layouts: csv, folders, pixels, tfrecords.
 
     per_class: a sample with a probability column per class; by default when the metric scores probabilities
     of more than two classes, as Kaggle's samples do. mislabelled: how many training images carry the next
-    class's label, as real sets have a few: the models get those wrong out of fold, so `explain` has mistakes."""
+    class's label, as real sets have a few: the models get those wrong out of fold, so `explain` has mistakes.
+    metadata (csv layout): train.csv and test.csv gain a site (a category per class, or per third of the values),
+    an age that grows with the answer, and a note unique to each row (no category); the images' squares are drawn
+    at random brightness, so only the metadata tells the answers."""
     rng = np.random.default_rng(seed)
     classes = list(classes)
     if per_class is None:
@@ -81,6 +86,16 @@ def write_competition(
         shares = np.r_[0.5, np.full(len(classes) - 1, 0.5 / (len(classes) - 1))]
         test_classes = rng.choice(len(classes), size=test_count, p=shares)
         test_levels = test_classes / max(len(classes) - 1, 1)
+    extra = {}  # name -> (train column, test column)
+    if metadata:
+        if layout != "csv":
+            raise ValueError("metadata goes into train.csv and test.csv: the csv layout")
+        for name, levels, count in (("train", train_levels, rows), ("test", test_levels, test_count)):
+            levels = np.asarray(levels, dtype=float)
+            extra.setdefault("site", []).append([f"site{int(level * 2.999)}" for level in levels])
+            extra.setdefault("age", []).append((30 + 40 * levels + rng.normal(0, 2, count)).round(1))
+            extra.setdefault("note", []).append([f"{name} note {k}" for k in range(count)])
+        train_levels, test_levels = rng.uniform(0, 1, rows), rng.uniform(0, 1, test_count)  # pixels say nothing
     train_pixels = [make_image(level, rng) for level in train_levels]
     test_pixels = [make_image(level, rng) for level in test_levels]
     ids = [f"img{n}" for n in hostile_ids(rows + test_count, rng, text=True)]  # not in the sample's order
@@ -92,8 +107,13 @@ def write_competition(
             (folder / name).mkdir()
             for k, (i, p) in enumerate(zip(ids, pixels, strict=True)):
                 save(p, folder / name / i, k)
-        pd.DataFrame({id_col: train_ids, target: train_labels}).to_csv(folder / "train.csv", index=False)
-        pd.DataFrame({id_col: test_ids}).to_csv(folder / "test.csv", index=False)
+        train_extra, test_extra = ({name: columns[k] for name, columns in extra.items()} for k in (0, 1))
+        group = config["columns"]["group"]
+        if group:  # three images per patient, as SIIM-ISIC has several per patient in train.csv and test.csv
+            train_extra[group] = [f"patient{k // 3}" for k in range(rows)]
+            test_extra[group] = [f"patient_t{k // 3}" for k in range(test_count)]
+        pd.DataFrame({id_col: train_ids, **train_extra, target: train_labels}).to_csv(folder / "train.csv", index=False)
+        pd.DataFrame({id_col: test_ids, **test_extra}).to_csv(folder / "test.csv", index=False)
     elif layout == "folders":  # the id is the file name, as in Plant Seedlings
         for k, (label, p) in enumerate(zip(train_labels, train_pixels, strict=True)):
             (folder / "train" / str(label)).mkdir(parents=True, exist_ok=True)

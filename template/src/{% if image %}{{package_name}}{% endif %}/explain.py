@@ -12,6 +12,7 @@ import pandas as pd
 
 from .config import run_config
 from .data import load_data
+from .extras import ExtraColumns, Extras
 from .model import grad_cam, load_fold_network
 from .outputs import check_run, find_run, publishing, record
 from .pipeline import ImageSpec, numpy_images
@@ -62,17 +63,19 @@ def draw_mistakes(config: dict, data_dir: Path, output_dir: Path) -> Path | None
     data = load_data(data_dir, config)
     records = data.train.set_index(id_col).loc[mistakes[id_col]].reset_index()
     pictures = [image for image, _ in numpy_images(records, data.images, spec)]
+    metadata = Extras(ExtraColumns(**cv["images"].get("metadata", {"categorical": [], "numeric": []})))
     networks, heat, titles = {}, [], []
-    for picture, (_, row) in zip(pictures, mistakes.iterrows(), strict=True):
-        fold = int(row["fold"])
+    for position, (picture, (_, row)) in enumerate(zip(pictures, mistakes.iterrows(), strict=True)):
+        fold, fold_dir = int(row["fold"]), output_dir / "models" / f"fold{int(row['fold'])}"
         if fold not in networks:
-            outputs = len(classes) if classes else 1
-            networks[fold] = load_fold_network(config, output_dir / "models" / f"fold{fold}", spec, outputs)
+            networks[fold] = load_fold_network(config, fold_dir, spec, len(classes) if classes else 1)
+        extras = metadata.transform(records.iloc[[position]], fold_dir)  # None without metadata
+        extras = None if extras is None else extras[0]
         if classes is None:  # where the network looked for the value it predicted
-            heat.append(grad_cam(networks[fold], picture, None))
+            heat.append(grad_cam(networks[fold], picture, None, extras))
             titles.append(f"{row[id_col]}: {row['target']:.4g} predicted {row['prediction']:.4g}")
             continue
-        heat.append(grad_cam(networks[fold], picture, int(row["predicted"])))
+        heat.append(grad_cam(networks[fold], picture, int(row["predicted"]), extras))
         titles.append(
             f"{row[id_col]}: {row['target']} taken for {classes[int(row['predicted'])]} ({row['confidence']:.2f})"
         )

@@ -4,6 +4,7 @@ FoldModel (fold_model.py), the interface every task's models share. Here the row
 import logging
 from pathlib import Path
 
+from .extras import find_metadata
 from .fold_model import FoldModel
 from .model import ImageNetwork, backbone_name, default_size
 from .pipeline import ImageSpec, first_image_shape, numpy_images
@@ -32,11 +33,13 @@ def image_spec(config: dict, data) -> ImageSpec:
 
 
 def build_models(config: dict, data, setup, target, report_dir=None) -> tuple[list[FoldModel], dict]:
-    """The network and the reference, and the facts about their inputs that cv.json reports. With report_dir,
-    a grid of sample training images with their labels goes there too: a first look at the data."""
+    """The network and the reference (both see the metadata columns beside the images, if any), and the facts
+    about their inputs that cv.json reports. With report_dir, a grid of sample training images with their labels
+    goes there too: a first look at the data."""
     spec = image_spec(config, data)
     n_classes = len(target.classes) if target.classes else None  # None: one value per image
-    network = ImageNetwork(config, data.images, setup, n_classes, spec)
+    metadata = find_metadata(data.train, data.test, config)
+    network = ImageNetwork(config, data.images, setup, n_classes, spec, metadata)
     facts = {
         "images": {
             "layout": data.images.layout,
@@ -44,11 +47,12 @@ def build_models(config: dict, data, setup, target, report_dir=None) -> tuple[li
             "channels": spec.channels,
             "backbone": network.name,
             "pretrained": config["model"]["pretrained"],
+            "metadata": {"categorical": metadata.categorical, "numeric": metadata.numeric},
         }
     }
     if report_dir is not None:
         draw_samples(config, data, spec, report_dir / "samples.png")
-    return [network, PixelReference(config, data.images, n_classes)], facts
+    return [network, PixelReference(config, data.images, n_classes, metadata)], facts
 
 
 def draw_samples(config: dict, data, spec: ImageSpec, path: Path, count: int = 16) -> Path:

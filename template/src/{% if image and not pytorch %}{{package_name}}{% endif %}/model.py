@@ -1,5 +1,6 @@
 """The image network: augmentation layers, a feature extractor, then pooling, dropout and the head (head.py: a
-softmax over the classes, or one value).
+softmax over the classes, or one value). Extra columns beside the images (the metadata) pass through a small
+dense layer and join the pooled image features before the head: a second input, in Keras's functional API.
 
 The feature extractor is a keras.applications backbone (transfer learning in two phases: the head alone on a
 frozen backbone, then everything at a lower learning rate, BatchNorm kept in inference mode), or a small CNN
@@ -16,6 +17,7 @@ from .augment import augmentation, batch_mixing, tta_views
 from .batches import early_stopping_split, usable_batch_size
 from .config import ProjectError
 from .epochs import epoch_log
+from .extras import Extras
 from .fold_network import FoldNetwork
 from .head import Head
 from .pipeline import ImageSpec, padded_batches, predict_images, training_batches
@@ -89,8 +91,9 @@ def pretrained_features(backbone: str, spec: ImageSpec, weights: str | None) -> 
     return keras.Model(inputs, base(x), name="features")
 
 
-def build_network(spec: ImageSpec, head: Head, config: dict) -> tuple[keras.Model, keras.Model]:
-    """(network, its feature extractor). The augmentation layers act only in training."""
+def build_network(spec: ImageSpec, head: Head, config: dict, n_extras: int = 0) -> tuple[keras.Model, keras.Model]:
+    """(network, its feature extractor). The augmentation layers act only in training. With n_extras, the network
+    takes {"image", "extras"}: the extra columns' dense layer joins the pooled image features before the head."""
     backbone = backbone_name(config)
     weights = starting_weights(config, backbone, "imagenet")
     inputs = keras.Input((*spec.size, spec.channels), name="image")
@@ -103,6 +106,11 @@ def build_network(spec: ImageSpec, head: Head, config: dict) -> tuple[keras.Mode
         x = features(x)
     x = keras.layers.GlobalAveragePooling2D(name="pool")(x)
     x = keras.layers.Dropout(config["model"]["dropout"], name="dropout")(x)
+    if n_extras:
+        extras = keras.Input((n_extras,), name="extras")
+        metadata = keras.layers.Dense(config["model"]["metadata_units"], activation="relu", name="metadata")(extras)
+        x = keras.layers.Concatenate(name="join")([x, metadata])
+        inputs = {"image": inputs, "extras": extras}
     return keras.Model(inputs, head.layer()(x), name="network"), features
 
 
@@ -163,9 +171,15 @@ def fine_tune(network, features, batches, stop, epochs: int, steps: int, learnin
 class ImageNetwork:
     """The network, fit per fold on that fold's training images; its file goes into the fold's folder."""
 
-    def __init__(self, config: dict, images, setup, n_classes: int | None, spec: ImageSpec):
+    def __init__(self, config: dict, images, setup, n_classes: int | None, spec: ImageSpec, columns=None):
         self.config, self.images, self.setup, self.spec = config, images, setup, spec
         self.head = Head(n_classes, config["metric"], config["model"]["label_smoothing"])
+        self.extras = Extras(columns) if columns is not None and columns.extras else None  # the metadata
+        if self.extras and batch_mixing(config) is not None:
+            raise ProjectError(
+                "MixUp and CutMix mix images and targets but not the metadata beside them: set augment.mixup and"
+                " augment.cutmix to 0, or columns.metadata: none in config.yaml"
+            )
         self.name = backbone_name(config)
         self.views = tta_views(config)
         self.outputs = [self.name] + ([f"{self.name}_tta"] if self.views else [])  # the predictions it returns
@@ -178,6 +192,8 @@ class ImageNetwork:
         batch = usable_batch_size(setup.batch_size, len(fit_rows), setup.replicas)
         cache = fold_dir / "cache" if config["images"]["cache"] else None  # this fold's, while it trains
         targets, loss = self.head.targets(y, fold_dir), self.head.loss()  # a row per image: one-hot, or a value
+        extras = self.extras.fit(rows, fold_dir) if self.extras else None  # encoded on the training fold alone
+        fit_extras, stop_extras = (extras[fit_rows], extras[stop_rows]) if extras is not None else (None, None)
         batches = training_batches(
             rows.iloc[fit_rows],
             targets[fit_rows],
@@ -187,12 +203,15 @@ class ImageNetwork:
             config["cv"]["seed"],
             batch_mixing(config),
             cache,
+            fit_extras,
         )
-        stop = padded_batches(rows.iloc[stop_rows], self.images, self.spec, batch, "train", targets=targets[stop_rows])
+        stop = padded_batches(
+            rows.iloc[stop_rows], self.images, self.spec, batch, "train", targets=targets[stop_rows], extras=stop_extras
+        )
         steps = len(fit_rows) // batch
         epochs, history, rate = training["epochs"], {}, setup.learning_rate
         with setup.scope():  # variables, the optimizer's too, on every device
-            network, features = build_network(self.spec, self.head, config)
+            network, features = build_network(self.spec, self.head, config, 0 if extras is None else extras.shape[1])
             if self.name != SMALL_CNN and starting_weights(config, self.name, "imagenet"):
                 head = min(training["head_epochs"], epochs - 1)
                 history = train_head(network, features, batches, stop, head, steps, rate, config, loss)
@@ -211,11 +230,12 @@ class ImageNetwork:
         # Test records have no label column; TFRecords keep test images in files of their own.
         split = "train" if self.config["columns"]["target"] in rows else "test"
         batch = usable_batch_size(self.setup.batch_size, max(len(rows), self.setup.replicas), self.setup.replicas)
-        plain = predict_images(network, rows, self.images, self.spec, batch, split)
+        extras = self.extras.transform(rows, fold_dir) if self.extras else None
+        plain = predict_images(network, rows, self.images, self.spec, batch, split, extras=extras)
         outputs = {self.name: plain}
         if self.views:
             views = [
-                predict_images(network, rows, self.images, self.spec, batch, split, view)
+                predict_images(network, rows, self.images, self.spec, batch, split, view, extras)
                 for view in self.views.values()
             ]
             # The mean over the views, for each image and output.
@@ -230,9 +250,9 @@ def load_fold_network(config: dict, fold_dir: Path, spec: ImageSpec, outputs: in
     return FoldNetwork(network, lambda picture: network.get_layer("augmentation")(picture[None], training=False))
 
 
-def grad_cam(loaded: FoldNetwork, picture: np.ndarray, class_index: int | None) -> np.ndarray:
+def grad_cam(loaded: FoldNetwork, picture: np.ndarray, class_index: int | None, extras=None) -> np.ndarray:
     """How much each place of the last feature map raised the class's probability (or with class_index None, the
-    predicted value), in [0, 1] (Grad-CAM). Needs
+    predicted value), in [0, 1] (Grad-CAM); `extras`: the picture's metadata row when the network takes one. Needs
     Keras on TensorFlow, whose GradientTape it uses: `explain` runs there whatever trained the network."""
     import tensorflow as tf
 
@@ -240,7 +260,10 @@ def grad_cam(loaded: FoldNetwork, picture: np.ndarray, class_index: int | None) 
     with tf.GradientTape() as tape:
         feature_map = network.get_layer("features")(loaded.prepare(picture), training=False)
         tape.watch(feature_map)
-        outputs = network.get_layer("head")(network.get_layer("pool")(feature_map))
+        pooled = network.get_layer("pool")(feature_map)
+        if extras is not None:  # the metadata joins as in the network, dropout being off outside training
+            pooled = network.get_layer("join")([pooled, network.get_layer("metadata")(np.asarray(extras)[None])])
+        outputs = network.get_layer("head")(pooled)
         score = outputs[0, 0 if class_index is None else class_index]
     gradients = tape.gradient(score, feature_map)[0]
     weights = tf.reduce_mean(gradients, axis=(0, 1))  # one weight per feature channel

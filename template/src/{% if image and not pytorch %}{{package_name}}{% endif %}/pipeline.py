@@ -84,6 +84,15 @@ def stream_order(records: pd.DataFrame, images: Images) -> np.ndarray:
     return np.arange(len(records))
 
 
+def network_inputs(extras: np.ndarray | None):
+    """(image, position) -> what the network takes: the image, or with extra columns (a row per record, by
+    position) both by name."""
+    if extras is None:
+        return lambda image, i: image
+    table = tf.constant(extras, dtype=tf.float32)
+    return lambda image, i: {"image": image, "extras": tf.gather(table, i)}
+
+
 def training_batches(
     records: pd.DataFrame,
     targets: np.ndarray,
@@ -93,11 +102,13 @@ def training_batches(
     seed: int,
     mix=None,
     cache: Path | None = None,
+    extras: np.ndarray | None = None,
 ):
-    """Shuffled (image, target) batches of one fixed size, the incomplete last batch dropped; a target is a row
-    per image (one-hot classes, or a value). `mix` (MixUp or CutMix) mixes whole batches, targets included."""
-    rows = tf.constant(targets, dtype=tf.float32)
-    dataset = source(records, images, spec).map(lambda image, i: (image, tf.gather(rows, i)))
+    """Shuffled (inputs, target) batches of one fixed size, the incomplete last batch dropped; a target is a row
+    per image (one-hot classes, or a value), the inputs the image and its extra columns' row if there are any.
+    `mix` (MixUp or CutMix) mixes whole batches of images, targets included."""
+    rows, inputs = tf.constant(targets, dtype=tf.float32), network_inputs(extras)
+    dataset = source(records, images, spec).map(lambda image, i: (inputs(image, i), tf.gather(rows, i)))
     if cache:
         dataset = dataset.cache(str(cache))
     dataset = dataset.shuffle(min(len(records), 4096), seed=seed, reshuffle_each_iteration=True)
@@ -115,18 +126,20 @@ def padded_batches(
     split: str,
     view=None,
     targets: np.ndarray | None = None,
+    extras: np.ndarray | None = None,
 ):
     """Every record once, in stream order, in fixed-size batches (the last one padded with repeats of the first
-    image), each image transformed by `view` (a test-time augmentation) if given; with `targets` (a row per
-    image), those too."""
+    image), each image transformed by `view` (a test-time augmentation) if given, with its extra columns' row if
+    there are any; with `targets` (a row per image), those too."""
     dataset = source(records, images, spec, split)
+    if view is not None:
+        dataset = dataset.map(lambda image, i: (view(image), i), num_parallel_calls=AUTOTUNE)
+    inputs = network_inputs(extras)
     if targets is not None:
         rows = tf.constant(targets, dtype=tf.float32)
-        dataset = dataset.map(lambda image, i: (image, tf.gather(rows, i)))
+        dataset = dataset.map(lambda image, i: (inputs(image, i), tf.gather(rows, i)))
     else:
-        dataset = dataset.map(lambda image, i: image)
-    if view is not None:
-        dataset = dataset.map(view, num_parallel_calls=AUTOTUNE)
+        dataset = dataset.map(inputs)
     padding = -len(records) % batch_size
     if padding:
         dataset = dataset.concatenate(dataset.take(1).repeat(padding))
@@ -134,10 +147,18 @@ def padded_batches(
 
 
 def predict_images(
-    model, records: pd.DataFrame, images: Images, spec: ImageSpec, batch_size: int, split: str, view=None
+    model,
+    records: pd.DataFrame,
+    images: Images,
+    spec: ImageSpec,
+    batch_size: int,
+    split: str,
+    view=None,
+    extras: np.ndarray | None = None,
 ):
     """The model's outputs for every record, in the records' own order."""
-    raw = model.predict(padded_batches(records, images, spec, batch_size, split, view), verbose=0)[: len(records)]
+    batches = padded_batches(records, images, spec, batch_size, split, view, extras=extras)
+    raw = model.predict(batches, verbose=0)[: len(records)]
     prediction = np.empty_like(raw)
     prediction[stream_order(records, images)] = raw
     return prediction

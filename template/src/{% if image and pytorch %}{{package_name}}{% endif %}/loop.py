@@ -32,14 +32,25 @@ def to_device(images: torch.Tensor, setup) -> torch.Tensor:
     return images.to(setup.device_name, non_blocking=True, memory_format=torch.channels_last)
 
 
+def forward(model, inputs, setup, view=None) -> torch.Tensor:
+    """The model on a batch of inputs: images, or (images, their extra columns' rows); `view` transforms the
+    images first (TTA)."""
+    images, extras = inputs if isinstance(inputs, (tuple, list)) else (inputs, None)
+    images = to_device(images, setup)
+    images = view(images) if view else images
+    if extras is None:
+        return model(images)
+    return model(images, extras.to(setup.device_name, non_blocking=True))
+
+
 def mean_loss(model, batches, loss_fn, setup) -> float:
     """The loss over every batch, without learning: early stopping watches it."""
     model.eval()
     total, count = 0.0, 0
     with torch.no_grad(), torch.autocast(setup.device_type, dtype=torch.float16, enabled=setup.amp):
-        for images, labels in batches:
+        for inputs, labels in batches:
             labels = labels.to(setup.device_name)
-            total += loss_fn(model(to_device(images, setup)).float(), labels).item() * len(labels)
+            total += loss_fn(forward(model, inputs, setup).float(), labels).item() * len(labels)
             count += len(labels)
     return total / max(count, 1)
 
@@ -62,10 +73,10 @@ def fit(model, batches, stop_batches, epochs: int, learning_rate: float, setup, 
             head_of(model).train()
         running, seen = 0.0, 0
         progress = tqdm(batches, desc=f"epoch {epoch + 1}/{epochs}", leave=False, disable=not bar)
-        for images, labels in progress:
+        for inputs, labels in progress:
             labels = labels.to(setup.device_name, non_blocking=True)
             with torch.autocast(setup.device_type, dtype=torch.float16, enabled=setup.amp):
-                loss = loss_fn(model(to_device(images, setup)).float(), labels)
+                loss = loss_fn(forward(model, inputs, setup).float(), labels)
             optimizer.zero_grad(set_to_none=True)
             scaler.scale(loss).backward()
             scaler.unscale_(optimizer)  # clip the true gradients, not the scaled ones
@@ -108,7 +119,8 @@ def show_bar(progress) -> bool:
 
 
 def head_of(model):
-    """The classifier that phase one trains: timm models name it; the small CNN's is its last layer."""
+    """The classifier that phase one trains: timm models name it (with metadata, model.py's WithMetadata names its
+    metadata layer and head); the small CNN's is its last layer."""
     inner = model.module if isinstance(model, torch.nn.DataParallel) else model
     return inner.get_classifier() if hasattr(inner, "get_classifier") else inner[-1]
 
@@ -119,8 +131,7 @@ def predict(model, batches, setup, activation, view=None) -> np.ndarray:
     model.eval()
     outputs = []
     with torch.no_grad(), torch.autocast(setup.device_type, dtype=torch.float16, enabled=setup.amp):
-        for images in batches:
-            images = to_device(images, setup)
-            logits = model(view(images) if view else images)
+        for inputs in batches:
+            logits = forward(model, inputs, setup, view)
             outputs.append(activation(logits.float()).cpu().numpy())
     return np.concatenate(outputs)

@@ -1,7 +1,8 @@
 """The image network in PyTorch: a timm backbone with a new head (transfer learning in two phases: the head alone
 on a frozen backbone, then everything at a lower learning rate), or a small CNN trained from scratch, which is
-strong on small images and needs no weights. The head (head.py) outputs the classes or one value; training itself
-is in loop.py."""
+strong on small images and needs no weights. The head (head.py) outputs the classes or one value; extra columns
+beside the images (the metadata) pass through a small dense layer and join the pooled image features before it
+(WithMetadata). Training itself is in loop.py."""
 
 import logging
 from pathlib import Path
@@ -14,6 +15,7 @@ from . import loop
 from .augment import pipelines, tta_views
 from .batches import early_stopping_split, usable_batch_size
 from .config import ProjectError
+from .extras import Extras
 from .fold_network import FoldNetwork
 from .head import Head
 from .pipeline import ImageSpec, padded_batches, training_batches
@@ -56,7 +58,8 @@ def scaling(backbone: str, spec: ImageSpec) -> tuple:
 
 
 def small_cnn(spec: ImageSpec, outputs: int, config: dict) -> torch.nn.Sequential:
-    """Conv + BatchNorm blocks, each halving the image, then pooling, dropout and the last layer."""
+    """Conv + BatchNorm blocks, each halving the image, then pooling, dropout and the last layer (none with 0
+    outputs: the pooled features, as timm gives them with num_classes=0)."""
     layers, channels = [], spec.channels
     for filters in config["model"]["cnn_filters"]:
         for _ in range(2):
@@ -65,11 +68,39 @@ def small_cnn(spec: ImageSpec, outputs: int, config: dict) -> torch.nn.Sequentia
             channels = filters
         layers.append(torch.nn.MaxPool2d(2, ceil_mode=True))  # ceil: odd and tiny sizes still halve
     head = [torch.nn.AdaptiveAvgPool2d(1), torch.nn.Flatten(), torch.nn.Dropout(config["model"]["dropout"])]
-    return torch.nn.Sequential(*layers, *head, torch.nn.Linear(channels, outputs))
+    last = [torch.nn.Linear(channels, outputs)] if outputs else []
+    return torch.nn.Sequential(*layers, *head, *last)
 
 
-def build_network(backbone: str, spec: ImageSpec, outputs: int, config: dict, weights: str | None):
-    """The network with `outputs` outputs: one per class, or one value."""
+class WithMetadata(torch.nn.Module):
+    """An image network without its last layer (image -> pooled features), whose features join the extra columns'
+    dense layer before the head: network(images, extras)."""
+
+    def __init__(self, image_features: torch.nn.Module, n_features: int, n_extras: int, outputs: int, config: dict):
+        super().__init__()
+        units = config["model"]["metadata_units"]
+        self.image_features = image_features
+        self.metadata = torch.nn.Sequential(torch.nn.Linear(n_extras, units), torch.nn.ReLU())
+        self.head = torch.nn.Linear(n_features + units, outputs)
+
+    def join(self, pooled: torch.Tensor, extras: torch.Tensor) -> torch.Tensor:
+        """The head on pooled image features and the metadata."""
+        return self.head(torch.cat([pooled, self.metadata(extras)], dim=1))
+
+    def forward(self, images: torch.Tensor, extras: torch.Tensor) -> torch.Tensor:
+        return self.join(self.image_features(images), extras)
+
+    def get_classifier(self) -> torch.nn.Module:
+        """What phase one of transfer learning trains: the metadata layer and the head."""
+        return torch.nn.ModuleList([self.metadata, self.head])
+
+
+def build_network(backbone: str, spec: ImageSpec, outputs: int, config: dict, weights: str | None, n_extras: int = 0):
+    """The network with `outputs` outputs: one per class, or one value; with n_extras, it takes (images, extras)."""
+    if n_extras:  # the image network ends at its pooled features, the head is WithMetadata's
+        image_features = build_network(backbone, spec, 0, config, weights)
+        n_features = image_features.num_features if backbone != SMALL_CNN else config["model"]["cnn_filters"][-1]
+        return WithMetadata(image_features, n_features, n_extras, outputs, config)
     if backbone == SMALL_CNN:
         return small_cnn(spec, outputs, config)
     options = {"num_classes": outputs, "in_chans": spec.channels, "drop_rate": config["model"]["dropout"]}
@@ -92,16 +123,18 @@ def build_network(backbone: str, spec: ImageSpec, outputs: int, config: dict, we
 class ImageNetwork:
     """The network, fit per fold on that fold's training images; its weights go into the fold's folder."""
 
-    def __init__(self, config: dict, images, setup, n_classes: int | None, spec: ImageSpec):
+    def __init__(self, config: dict, images, setup, n_classes: int | None, spec: ImageSpec, columns=None):
         self.config, self.images, self.setup, self.spec = config, images, setup, spec
         self.head = Head(n_classes, config["metric"], config["model"]["label_smoothing"])
+        self.extras = Extras(columns) if columns is not None and columns.extras else None  # the metadata
         self.name = backbone_name(config)
         self.views = tta_views(config)
         self.outputs = [self.name] + ([f"{self.name}_tta"] if self.views else [])  # the predictions it returns
         self.train_transform, self.predict_transform = pipelines(config, spec.size, *scaling(self.name, spec))
 
-    def network(self, weights: str | None) -> torch.nn.Module:
-        network = build_network(self.name, self.spec, self.head.outputs, self.config, weights)
+    def network(self, weights: str | None, extras: np.ndarray | None = None) -> torch.nn.Module:
+        n_extras = 0 if extras is None else extras.shape[1]  # the fold's encoded metadata: its width
+        network = build_network(self.name, self.spec, self.head.outputs, self.config, weights, n_extras)
         network = network.to(self.setup.device_name, memory_format=torch.channels_last)
         # Several GPUs (Kaggle's T4 x2): DataParallel splits each batch over them inside this one process.
         return torch.nn.DataParallel(network) if self.setup.replicas > 1 else network
@@ -113,8 +146,18 @@ class ImageNetwork:
         fit_rows, stop_rows = early_stopping_split(np.arange(len(rows)), classes, config["cv"]["seed"])
         batch = usable_batch_size(setup.batch_size, len(fit_rows), setup.replicas)
         seed, targets, loss_fn = config["cv"]["seed"], self.head.targets(y, fold_dir), self.head.loss()
+        extras = self.extras.fit(rows, fold_dir) if self.extras else None  # encoded on the training fold alone
+        fit_extras, stop_extras = (extras[fit_rows], extras[stop_rows]) if extras is not None else (None, None)
         batches = training_batches(
-            rows.iloc[fit_rows], targets[fit_rows], self.images, self.spec, self.train_transform, batch, setup, seed
+            rows.iloc[fit_rows],
+            targets[fit_rows],
+            self.images,
+            self.spec,
+            self.train_transform,
+            batch,
+            setup,
+            seed,
+            fit_extras,
         )
         stop = padded_batches(
             rows.iloc[stop_rows],
@@ -124,9 +167,10 @@ class ImageNetwork:
             batch,
             setup,
             targets=targets[stop_rows],
+            extras=stop_extras,
         )
         weights = starting_weights(config, self.name, "hub")
-        network, history, epochs = self.network(weights), {}, training["epochs"]
+        network, history, epochs = self.network(weights, extras), {}, training["epochs"]
         if weights is not None:  # phase one: only the new classifier learns
             head = min(training["head_epochs"], epochs - 1)
             for parameter in network.parameters():
@@ -147,11 +191,12 @@ class ImageNetwork:
     def predict(self, rows, fold_dir: Path) -> dict[str, np.ndarray]:
         """Class probabilities (the second class's alone for two classes) or values, plain and averaged over TTA
         views."""
-        network = self.network(None)
+        extras = self.extras.transform(rows, fold_dir) if self.extras else None
+        network = self.network(None, extras)
         inner = network.module if isinstance(network, torch.nn.DataParallel) else network
         inner.load_state_dict(torch.load(fold_dir / "network.pt", map_location=self.setup.device_name))
         batch = usable_batch_size(self.setup.batch_size, max(len(rows), self.setup.replicas), self.setup.replicas)
-        batches = padded_batches(rows, self.images, self.spec, self.predict_transform, batch, self.setup)
+        batches = padded_batches(rows, self.images, self.spec, self.predict_transform, batch, self.setup, extras=extras)
         activation = self.head.activation
         plain = loop.predict(network, batches, self.setup, activation)
         outputs = {self.name: plain}
@@ -162,11 +207,13 @@ class ImageNetwork:
 
 
 def load_fold_network(config: dict, fold_dir: Path, spec: ImageSpec, outputs: int) -> FoldNetwork:
-    """A fold's network (`outputs` wide: one per class, or one value) on the CPU, in inference mode, with the
-    transform its images need."""
+    """A fold's network (`outputs` wide: one per class, or one value; with a metadata layer if it was saved with
+    one) on the CPU, in inference mode, with the transform its images need."""
     name = backbone_name(config)
-    network = build_network(name, spec, outputs, config, None)
-    network.load_state_dict(torch.load(fold_dir / "network.pt", map_location="cpu"))
+    weights = torch.load(fold_dir / "network.pt", map_location="cpu")
+    n_extras = weights["metadata.0.weight"].shape[1] if "metadata.0.weight" in weights else 0
+    network = build_network(name, spec, outputs, config, None, n_extras)
+    network.load_state_dict(weights)
     _, transform = pipelines(config, spec.size, *scaling(name, spec))
     return fold_network(network.eval(), transform)
 
@@ -180,17 +227,20 @@ def fold_network(network: torch.nn.Module, transform) -> FoldNetwork:
     return FoldNetwork(network, prepare)
 
 
-def grad_cam(loaded: FoldNetwork, picture: np.ndarray, class_index: int | None) -> np.ndarray:
+def grad_cam(loaded: FoldNetwork, picture: np.ndarray, class_index: int | None, extras=None) -> np.ndarray:
     """How much each place of the last feature map raised the class's probability (or with class_index None, the
-    predicted value), in [0, 1] (Grad-CAM)."""
+    predicted value), in [0, 1] (Grad-CAM); `extras`: the picture's metadata row when the network takes one."""
     network = loaded.network
-    if hasattr(network, "forward_features"):  # timm: the feature map, then pooling and the classifier
-        features, head = network.forward_features, network.forward_head
+    image_network = network.image_features if isinstance(network, WithMetadata) else network
+    if hasattr(image_network, "forward_features"):  # timm: the feature map, then pooling (and the classifier)
+        features, head = image_network.forward_features, image_network.forward_head
     else:  # the small CNN: everything before its pooling layer, then the rest
-        pool = next(i for i, layer in enumerate(network) if isinstance(layer, torch.nn.AdaptiveAvgPool2d))
-        features, head = network[:pool], network[pool:]
+        pool = next(i for i, layer in enumerate(image_network) if isinstance(layer, torch.nn.AdaptiveAvgPool2d))
+        features, head = image_network[:pool], image_network[pool:]
     feature_map = features(loaded.prepare(picture)).detach().requires_grad_(True)
     outputs = head(feature_map)
+    if isinstance(network, WithMetadata):  # pooled features so far: the metadata joins them before the head
+        outputs = network.join(outputs, torch.as_tensor(np.asarray(extras, dtype=np.float32))[None])
     (outputs[0, 0] if class_index is None else torch.softmax(outputs, dim=1)[0, class_index]).backward()
     weights = feature_map.grad[0].mean(dim=(1, 2))  # one weight per feature channel
     heat = torch.relu((feature_map[0] * weights[:, None, None]).sum(0)).detach().numpy()

@@ -1,6 +1,7 @@
 """PyTorch input pipelines: a Dataset that reads each image from disk when a DataLoader worker asks for it (never
-all at once), applies the albumentations pipeline, and hands out (image tensor, target) pairs; DataLoaders that
-shuffle the training images and keep every other set in its order."""
+all at once), applies the albumentations pipeline, and hands out (inputs, target) pairs, the inputs an image
+tensor or (image, its extra columns' row); DataLoaders that shuffle the training images and keep every other set
+in its order."""
 
 from dataclasses import dataclass
 
@@ -43,19 +44,22 @@ def numpy_images(records: pd.DataFrame, images: Images, spec: ImageSpec, split: 
 
 
 class ImageDataset(torch.utils.data.Dataset):
-    """One record's image through `transform` (an albumentations Compose ending in a tensor), and its label or value."""
+    """One record's image through `transform` (an albumentations Compose ending in a tensor), with its extra
+    columns' row when there are any, and its label or value."""
 
-    def __init__(self, records: pd.DataFrame, images: Images, spec: ImageSpec, transform, targets=None):
+    def __init__(self, records: pd.DataFrame, images: Images, spec: ImageSpec, transform, targets=None, extras=None):
         self.paths, self.images, self.spec, self.transform = records["image"].tolist(), images, spec, transform
         # Class indices (int64) for cross-entropy, or float32 values: the dtype each loss expects.
         self.targets = None if targets is None else torch.as_tensor(np.asarray(targets))
+        self.extras = None if extras is None else torch.as_tensor(np.asarray(extras, dtype=np.float32))
 
     def __len__(self) -> int:
         return len(self.paths)
 
     def __getitem__(self, i: int):
         image = self.transform(image=read_image(self.paths[i], self.images, self.spec.channels))["image"]
-        return (image, self.targets[i]) if self.targets is not None else image
+        inputs = image if self.extras is None else (image, self.extras[i])
+        return (inputs, self.targets[i]) if self.targets is not None else inputs
 
 
 def seeded_worker(worker: int) -> None:
@@ -65,11 +69,11 @@ def seeded_worker(worker: int) -> None:
     info.dataset.transform.set_random_seed(info.seed % 2**32)
 
 
-def training_batches(records, targets, images, spec, transform, batch_size: int, setup, seed: int):
+def training_batches(records, targets, images, spec, transform, batch_size: int, setup, seed: int, extras=None):
     """Shuffled batches of one fixed size (the incomplete last one dropped), augmented as they are read."""
     transform.set_random_seed(seed)  # albumentations keeps its own generators: seeded here, a run repeats
     return torch.utils.data.DataLoader(
-        ImageDataset(records, images, spec, transform, targets),
+        ImageDataset(records, images, spec, transform, targets, extras),
         batch_size=batch_size,
         shuffle=True,
         drop_last=True,
@@ -81,10 +85,10 @@ def training_batches(records, targets, images, spec, transform, batch_size: int,
     )
 
 
-def padded_batches(records, images, spec, transform, batch_size: int, setup, targets=None):
+def padded_batches(records, images, spec, transform, batch_size: int, setup, targets=None, extras=None):
     """Every record once, in order (the last batch may be smaller): validation, early stopping, prediction."""
     return torch.utils.data.DataLoader(
-        ImageDataset(records, images, spec, transform, targets),
+        ImageDataset(records, images, spec, transform, targets, extras),
         batch_size=batch_size,
         shuffle=False,
         num_workers=setup.workers,

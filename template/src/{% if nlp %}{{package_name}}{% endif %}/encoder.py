@@ -17,8 +17,9 @@ from sklearn.compose import ColumnTransformer
 from sklearn.pipeline import Pipeline
 
 from .config import ProjectError
+from .extras import extras_encoder, extras_frame
 from .linear import head_predictions, linear_head
-from .text import Columns, extras_encoder, extras_frame, joined_texts
+from .text import Columns, joined_texts
 
 log = logging.getLogger(__name__)
 VECTORS: dict = {}  # (encoder folder, text) -> vector: a frozen encoder gives a text the same vector every time

@@ -10,15 +10,15 @@ import json
 import logging
 from pathlib import Path
 
-import joblib
 import keras
 import numpy as np
 
 from .batches import ShuffledFullBatches, early_stopping_split, predict_rows, take, usable_batch_size, wrap_to_multiple
 from .config import ProjectError
 from .epochs import epoch_log
+from .extras import Extras
 from .head import Head
-from .text import Columns, extras_encoder, extras_frame, joined_texts
+from .text import Columns, joined_texts
 
 log = logging.getLogger(__name__)
 ARCHITECTURES = ("cnn", "bigru")
@@ -95,26 +95,6 @@ def train_network(network, x, y: np.ndarray, loss: str, setup, optimizer, settin
         verbose=verbose,
     )
     return history.history
-
-
-class Extras:
-    """The extra columns as a dense float array, the encoder fit on the training fold and saved beside the model."""
-
-    def __init__(self, columns: Columns):
-        self.columns = columns
-
-    def fit(self, rows, fold_dir: Path) -> np.ndarray | None:
-        encoder = extras_encoder(self.columns)
-        if encoder is None:
-            return None
-        values = encoder.fit_transform(extras_frame(rows, self.columns)).astype("float32")
-        joblib.dump(encoder, fold_dir / "extras.joblib")
-        return values
-
-    def transform(self, rows, fold_dir: Path) -> np.ndarray | None:
-        if not self.columns.extras:
-            return None
-        return joblib.load(fold_dir / "extras.joblib").transform(extras_frame(rows, self.columns)).astype("float32")
 
 
 def with_extras(inputs: dict, extras: np.ndarray | None) -> dict:

@@ -11,8 +11,9 @@ from sklearn.compose import ColumnTransformer
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import Pipeline
 
+from .extras import extras_encoder, extras_frame
 from .linear import head_predictions, linear_head
-from .text import Columns, extras_encoder, extras_frame, joined_texts
+from .text import Columns, joined_texts
 
 
 class TfidfReference:

@@ -1,7 +1,7 @@
 """Which columns hold text and which are extra features beside it; light cleaning; one text per row.
 
 Column roles come from train.csv once (config.yaml's columns.text/categorical/numeric override the guess);
-the extra-feature encoder is fit on each training fold only, like every other learned step.
+the extra columns' encoder (extras.py) is fit on each training fold only, like every other learned step.
 """
 
 import html
@@ -11,10 +11,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from sklearn.compose import ColumnTransformer
-from sklearn.impute import SimpleImputer
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from .config import ProjectError
 
@@ -100,37 +96,3 @@ def joined_texts(rows: pd.DataFrame, columns: Columns, config: dict, cleaned: bo
     if cleaned:
         texts = clean(texts, config["text"]["clean"])
     return texts.to_numpy(dtype=object)
-
-
-def extras_encoder(columns: Columns) -> ColumnTransformer | None:
-    """The extra columns as numbers: categories one-hot (those of fewer than 5 training rows pooled in one column,
-    where unseen ones go too; all zeros when nothing was rare), numbers median-imputed and standardised. None
-    when there are no extra columns."""
-    if not columns.extras:
-        return None
-    categories = make_pipeline(
-        SimpleImputer(strategy="constant", fill_value="missing"),
-        OneHotEncoder(handle_unknown="infrequent_if_exist", min_frequency=5, sparse_output=False),
-    )
-    numbers = make_pipeline(SimpleImputer(strategy="median"), StandardScaler())
-    return ColumnTransformer(
-        [("categorical", categories, columns.categorical), ("numeric", numbers, columns.numeric)],
-        sparse_threshold=0,
-    )
-
-
-def category_text(value):
-    """Categories as text, missing ones NaN; 2.0 and 2 are one category (a NaN turns a file's ints into floats)."""
-    if pd.isna(value):
-        return np.nan
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def extras_frame(rows: pd.DataFrame, columns: Columns) -> pd.DataFrame:
-    """The extra columns as the encoder takes them: categories as text, numbers as they are."""
-    frame = rows[columns.extras].copy()
-    for c in columns.categorical:
-        frame[c] = frame[c].astype("object").map(category_text)
-    return frame

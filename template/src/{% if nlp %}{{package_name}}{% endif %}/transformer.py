@@ -15,8 +15,9 @@ import numpy as np
 
 from .batches import fitted_rows, predict_rows, usable_batch_size
 from .config import ProjectError
+from .extras import Extras
 from .head import Head
-from .model import Extras, train_network, with_extras
+from .model import train_network, with_extras
 from .paths import pretrained_path
 from .text import Columns, joined_texts
 
