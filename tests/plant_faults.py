@@ -50,14 +50,17 @@ TEXT_VALUES = ["--task", "nlp", "--metric", "rmse"]
 TORCH_VALUES = ["--task", "image-classification", "--framework", "pytorch", "--metric", "rmse"]
 IMAGE_VALUES = ["--task", "image-classification", "--metric", "rmse"]
 TORCH_CPU = ["--task", "image-classification", "--framework", "pytorch"]
+SEVERAL_TARGETS_TEST = (
+    "tests/test_train.py::test_several_target_columns_are_each_predicted_scored_and_submitted_in_their_own_column"
+)
 METADATA_TEST = "tests/test_train.py::test_metadata_reaches_both_models_and_is_encoded_on_the_training_fold"
 
 FAULTS = [
     Fault(
         "test predictions written against the sample's ids, in test.csv's row order (tabular, map@3)",
         SRC + "predict.py",
-        "data.sample_submission, data.test[id_col], values, classes)",
-        "data.sample_submission, data.sample_submission[id_col], values, classes)",
+        "data.sample_submission, data.test[id_col], values, labels)",
+        "data.sample_submission, data.sample_submission[id_col], values, labels)",
         [
             "tests/test_train.py::test_full_training_clearly_beats_trivial_predictors",
             "tests/test_train.py::test_the_submission_is_the_fold_ensemble_cv_json_describes",
@@ -67,16 +70,16 @@ FAULTS = [
     Fault(
         "test predictions written against the sample's ids (text)",
         SRC + "predict.py",
-        "data.sample_submission, data.test[id_col], values, classes)",
-        "data.sample_submission, data.sample_submission[id_col], values, classes)",
+        "data.sample_submission, data.test[id_col], values, labels)",
+        "data.sample_submission, data.sample_submission[id_col], values, labels)",
         ["tests/test_train.py::test_full_training_clearly_beats_the_majority_class"],
         TEXT,
     ),
     Fault(
         "test predictions written against the sample's ids (PyTorch images)",
         SRC + "predict.py",
-        "data.sample_submission, data.test[id_col], values, classes)",
-        "data.sample_submission, data.sample_submission[id_col], values, classes)",
+        "data.sample_submission, data.test[id_col], values, labels)",
+        "data.sample_submission, data.sample_submission[id_col], values, labels)",
         ["tests/test_train.py::test_full_training_clearly_beats_the_majority_class"],
         TORCH,
     ),
@@ -1505,8 +1508,8 @@ FAULTS = [
     Fault(
         "test_predictions.csv keeps another prediction than the one submitted",
         SRC + "predict.py",
-        'table.assign(**prediction_columns("prediction", prediction, classes))',
-        'table.assign(**prediction_columns("prediction", prediction * 0.9, classes))',
+        'table.assign(**prediction_columns("prediction", prediction, labels))',
+        'table.assign(**prediction_columns("prediction", prediction * 0.9, labels))',
         ["tests/test_train.py::test_the_submission_is_the_fold_ensemble_cv_json_describes"],
         BINARY_AUC,
     ),
@@ -1726,8 +1729,8 @@ FAULTS = [
     Fault(
         "the text network's values are left standardised (the target scaler not inverted)",
         SRC + "target.py",
-        ".inverse(np.asarray(outputs).reshape(len(outputs)))",
-        ".inverse(np.asarray(outputs).reshape(len(outputs))) * 0 + np.asarray(outputs).reshape(len(outputs))",
+        "values = scaler.inverse(outputs.reshape(len(outputs)) if np.ndim(scaler.mean) == 0 else outputs)",
+        "values = outputs.reshape(len(outputs)) if np.ndim(scaler.mean) == 0 else outputs",
         [
             "tests/test_text.py::test_a_text_reaches_each_model_through_predict_as_it_did_in_training[scratch]",
             "tests/test_train.py::test_full_training_on_values_clearly_beats_the_mean",
@@ -1737,8 +1740,8 @@ FAULTS = [
     Fault(
         "a text network for values learns classes' one-hot rows of the rounded target",
         SRC + "target.py",
-        "    return scaler.transform(y)[:, None]",
-        '    return np.eye(4, dtype="float32")[np.clip(y.astype(int), 0, 3)][:, :1]',
+        "    scaled = scaler.transform(y)\n",
+        '    scaled = np.eye(4, dtype="float32")[np.clip(y.astype(int), 0, 3)][:, 0]\n',
         ["tests/test_train.py::test_full_training_on_values_clearly_beats_the_mean"],
         TEXT_VALUES,
     ),
@@ -1905,6 +1908,30 @@ FAULTS = [
         "        if False:\n",
         [METADATA_TEST],
         IMAGES_3,
+    ),
+    Fault(
+        "several target columns submitted under each other's names",
+        SRC + "predict.py",
+        "    labels = classes or target.names  # what names the columns of a two-dimensional prediction\n",
+        "    labels = classes or (target.names and target.names[::-1])\n",
+        [SEVERAL_TARGETS_TEST],
+        TEXT,
+    ),
+    Fault(
+        "each target column's score is that of the first column's predictions",
+        SRC + "train.py",
+        "per_target = {name: target.metric.score(y[:, i], submitted[:, i]) for i, name in enumerate(target.names)}",
+        "per_target = {name: target.metric.score(y[:, i], submitted[:, 0]) for i, name in enumerate(target.names)}",
+        [SEVERAL_TARGETS_TEST],
+        TEXT,
+    ),
+    Fault(
+        "oof.csv keeps the first target column's answers under every target column's name",
+        SRC + "scores.py",
+        '        table = table.assign(**{f"target_{name}": rows[name].to_numpy() for name in names})\n',
+        '        table = table.assign(**{f"target_{name}": rows[names[0]].to_numpy() for name in names})\n',
+        [SEVERAL_TARGETS_TEST],
+        TEXT,
     ),
 ]
 

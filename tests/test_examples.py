@@ -17,6 +17,7 @@ QUIRKS = {
     "tpu-getting-started": {"layout": "tfrecords", "classes": tuple(range(5))},
     "cassava-leaf-disease-classification": {"classes": tuple(range(5))},
     "commonlitreadabilityprize": {"text_column": "excerpt", "train_only": ("standard_error",)},
+    "feedback-prize-english-language-learning": {"text_column": "full_text"},
     "petfinder-pawpularity-score": {"metadata": True},  # a site and an age beside the images (see synthetic.py)
     "siim-isic-melanoma-classification": {"metadata": True},
     "playground-series-s5e6": {"labels": ("10-26-26", "14-35-14", "17-17-17", "20-20", "28-28", "DAP", "Urea")},
@@ -30,7 +31,9 @@ def test_example_renders(tmp_path: Path, example: Path):
     project = render(tmp_path / example.stem, *flags)
     config = yaml.safe_load((project / "config.yaml").read_text())
     assert config["competition"] == answers["competition"] and config["metric"] == answers["metric"]
-    assert config["columns"]["id"] == answers["id_column"] and config["columns"]["target"] == answers["target"]
+    targets = answers["target"].split(",")  # several target columns: a list in config.yaml
+    assert config["columns"]["id"] == answers["id_column"]
+    assert config["columns"]["target"] == (targets if len(targets) > 1 else answers["target"])
     assert config["columns"]["group"] == answers.get("group_column")
     assert config["hardware"]["target"] == answers["hardware"]
     recorded = yaml.safe_load((project / ".copier-answers.yml").read_text())
@@ -48,7 +51,12 @@ def test_example_renders(tmp_path: Path, example: Path):
         assert cv["text"]["categorical_columns"] == ["keyword"] and cv["text"]["numeric_columns"] == []
     if quirks.get("metadata"):  # the columns beside the images found: not the id, target, group or unique notes
         assert cv["images"]["metadata"] == {"categorical": ["site"], "numeric": ["age"]}
-    written = pd.read_csv(out / "submission.csv", dtype=str)[answers["target"]]
+    submission = pd.read_csv(out / "submission.csv", dtype=str)
+    if len(targets) > 1:  # a column per target, in the sample's order, each a number per row
+        assert list(submission.columns[1:]) == targets and cv["targets"] == targets
+        assert all(submission[name].astype(float).nunique() > 10 for name in targets)
+        return
+    written = submission[answers["target"]]
     if answers["metric"] in ("rmse", "rmsle", "mae"):  # a number per row, not classes
         assert cv["classes"] is None and written.astype(float).nunique() > 10
     if answers["metric"] in ("accuracy", "f1", "macro_f1"):  # labels, written as the competition writes them

@@ -15,7 +15,7 @@ from PIL import Image
 SIZE = 16
 
 
-VALUE_METRICS = ("rmse", "rmsle", "mae")
+VALUE_METRICS = ("rmse", "rmsle", "mae", "mcrmse")
 
 
 def make_image(level: float, rng: np.random.Generator, size: int = SIZE) -> np.ndarray:

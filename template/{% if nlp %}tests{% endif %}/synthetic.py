@@ -1,7 +1,8 @@
 """A small made-up text competition in Kaggle's layout (Disaster Tweets' columns: id, keyword, location, text,
 target), shaped by config.yaml, with the texts real data brings: empty, missing, very long, emoji, other
-scripts, URLs, @mentions and HTML entities. Classes, or for the metrics that score values (rmse, rmsle, mae) a
-number per text that its words tell, as CommonLit's readability."""
+scripts, URLs, @mentions and HTML entities. Classes, or for the metrics that score values (rmse, rmsle, mae,
+mcrmse) a number per text that its words tell, as CommonLit's readability; with several target columns
+(columns.target: [a, b, c], Feedback Prize's scores) a number in each, which the words tell each its own way."""
 
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import numpy as np
 import pandas as pd
 from known_answers import hostile_ids
 
-VALUE_METRICS = {"rmse", "rmsle", "mae"}
+VALUE_METRICS = {"rmse", "rmsle", "mae", "mcrmse"}
 FILLER = "the a of to and in is it for on with this that was at by from you my we they just".split()
 ODD_TEXTS = [
     "",
@@ -59,6 +60,7 @@ def write_competition(
     """
     rng = np.random.default_rng(seed)
     id_col, target = config["columns"]["id"], config["columns"]["target"]
+    targets = [target] if isinstance(target, str) else list(target)
     values = config["metric"] in VALUE_METRICS
     n = 3 if values else len(labels)
     ids = hostile_ids(rows + rows // 2, rng, text=n > 2)
@@ -85,23 +87,28 @@ def write_competition(
         frame["_class"] = classes
         frames.append(frame)
     train, test = frames
-    if values:  # 1, 2 or 3 by the text's class, blurred: a number the words tell within about 0.25
-        answers = [np.round(1 + f.pop("_class") + rng.normal(0, 0.25, len(f)).clip(-0.8, 0.8), 3) for f in frames]
-    else:
-        answers = [np.asarray(labels, dtype=object)[f.pop("_class")] for f in frames]
-    train[target] = answers[0]
+    answers = []  # per frame: each target column's answers
+    for f in frames:
+        classes = f.pop("_class").to_numpy()
+        if values:  # 1, 2 or 3 by the text's class (shifted by one per further column), blurred by about 0.25
+            noise = [rng.normal(0, 0.25, len(f)).clip(-0.8, 0.8) for _ in targets]
+            answers.append({name: np.round(1 + (classes + j) % 3 + noise[j], 3) for j, name in enumerate(targets)})
+        else:
+            answers.append({target: np.asarray(labels, dtype=object)[classes]})
+    train = train.assign(**answers[0])
     for column in train_only:
         train[column] = rng.random(len(train))
-    solution = pd.DataFrame({id_col: test[id_col], target: answers[1]})
+    solution = pd.DataFrame({id_col: test[id_col], **answers[1]})
     if shuffle_labels:
-        train[target] = rng.permutation(train[target].to_numpy())
+        for name in targets:
+            train[name] = rng.permutation(train[name].to_numpy())
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     train.to_csv(folder / "train.csv", index=False)
     test.to_csv(folder / "test.csv", index=False)
     sample_ids = np.sort(test[id_col].to_numpy())  # not test.csv's row order
     if values:
-        sample = pd.DataFrame({id_col: sample_ids, target: 0.0})
+        sample = pd.DataFrame({id_col: sample_ids, **{name: 0.0 for name in targets}})
     elif config["metric"] in ("logloss", "auc") and n > 2:  # a probability per class
         sample = pd.DataFrame({id_col: sample_ids, **{str(label): 1 / n for label in labels}})
     else:

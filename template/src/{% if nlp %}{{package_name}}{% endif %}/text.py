@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .config import ProjectError
+from .target import target_names
 
 log = logging.getLogger(__name__)
 URL = re.compile(r"(https?://|www\.)\S+")
@@ -38,7 +39,7 @@ def mean_words(values: pd.Series) -> float:
 def find_columns(train: pd.DataFrame, test: pd.DataFrame, config: dict) -> Columns:
     """config.yaml's column lists, with `auto` guessed from train.csv: sentences are text, the rest extras."""
     columns = config["columns"]
-    skip = {columns["id"], columns["target"], columns["group"], *columns["drop"]}
+    skip = {columns["id"], *target_names(config), columns["group"], *columns["drop"]}
     candidates = [c for c in train.columns if c not in skip and c in test.columns]
     strings = [c for c in candidates if not pd.api.types.is_numeric_dtype(train[c])]
     text = columns["text"] if columns["text"] != "auto" else [c for c in strings if mean_words(train[c]) >= 3]

@@ -19,6 +19,7 @@ from .extras import Extras
 from .head import Head
 from .model import train_network, with_extras
 from .paths import pretrained_path
+from .target import target_names
 from .text import Columns, joined_texts
 
 log = logging.getLogger(__name__)
@@ -110,7 +111,7 @@ class Transformer:
 
     def __init__(self, config: dict, columns: Columns, setup, n_classes: int | None, source: str):
         self.config, self.columns, self.setup, self.source = config, columns, setup, source
-        self.head = Head(n_classes, config["metric"])
+        self.head = Head(n_classes, config["metric"], values=len(target_names(config)))
         self.extras = Extras(columns)
         self.max_length = config["transformer"]["max_length"]
         if setup is not None and setup.device == "cpu":

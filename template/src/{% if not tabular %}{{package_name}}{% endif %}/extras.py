@@ -15,6 +15,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from .config import ProjectError
+from .target import target_names
 
 log = logging.getLogger(__name__)
 MAX_UNIQUE_SHARE = 0.5  # string columns more unique than this (names, file paths) are no categories
@@ -39,7 +40,7 @@ def find_metadata(train: pd.DataFrame, test: pd.DataFrame, config: dict) -> Extr
     that test.csv has too (but the id, target, group and path), numbers as numbers and strings of few distinct
     values as categories; `none` takes none; a list names them."""
     columns, setting = config["columns"], config["columns"]["metadata"]
-    skip = {columns["id"], columns["target"], columns["group"], columns["path"], "image", "order"}
+    skip = {columns["id"], *target_names(config), columns["group"], columns["path"], "image", "order"}
     if setting == "none":
         return ExtraColumns([], [])
     if setting == "auto":

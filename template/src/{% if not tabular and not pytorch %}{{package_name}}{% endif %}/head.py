@@ -1,7 +1,7 @@
 """A network's last layer and what it learns from, shared by the image and text networks: a softmax over the
-classes (cross-entropy, with label smoothing where asked), or for values (n_classes None) one linear output that
-learns the target standardised on the training fold (log1p first for rmsle; mean absolute error for mae, else
-squared error)."""
+classes (cross-entropy, with label smoothing where asked), or for values (n_classes None) a linear output per
+target column that learns the target standardised on the training fold (log1p first for rmsle; mean absolute
+error for mae, else squared error)."""
 
 from pathlib import Path
 
@@ -12,13 +12,14 @@ from .target import scaled_values, unscaled_values
 
 
 class Head:
-    def __init__(self, n_classes: int | None, metric: str, label_smoothing: float = 0.0):
+    def __init__(self, n_classes: int | None, metric: str, label_smoothing: float = 0.0, values: int = 1):
         self.n_classes, self.metric, self.label_smoothing = n_classes, metric, label_smoothing
+        self.values = values  # for values: how many target columns
 
     def layer(self) -> keras.layers.Dense:
         """float32 even under mixed precision: a stable loss."""
         if self.n_classes is None:
-            return keras.layers.Dense(1, dtype="float32", name="head")
+            return keras.layers.Dense(self.values, dtype="float32", name="head")
         return keras.layers.Dense(self.n_classes, activation="softmax", dtype="float32", name="head")
 
     def loss(self):
@@ -34,7 +35,8 @@ class Head:
         return scaled_values(y, self.metric, fold_dir)
 
     def predictions(self, outputs: np.ndarray, fold_dir: Path) -> np.ndarray:
-        """The second class's probability for two classes, one per class for more, or values in the target's units."""
+        """The second class's probability for two classes, one per class for more, or values in the target's units
+        (a row of them for several target columns)."""
         if self.n_classes:
             return outputs[:, 1] if self.n_classes == 2 else outputs
         return unscaled_values(outputs, self.metric, fold_dir)

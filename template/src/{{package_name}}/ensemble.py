@@ -37,20 +37,29 @@ def ensemble(config: dict, data_dir: Path, output_dir: Path, runs: list[str], be
     folds = same_folds(members, id_col)
     for member in members[1:]:
         other = json.loads((member / "cv.json").read_text())
-        if (other["metric"], other["classes"]) != (cv["metric"], cv["classes"]):
+        predicted = ("metric", "classes", "targets")
+        if [other.get(key) for key in predicted] != [cv.get(key) for key in predicted]:
             raise OutputsError(f"runs {members[0].name} and {member.name} predict different metrics or classes")
 
     target = target_of(cv)
     oof_table = pd.read_csv(members[0] / "oof.csv", dtype={id_col: str}).set_index(id_col).loc[folds.index]
-    y = encoded(oof_table["target"], cv["classes"])
-    oof = {member.name: predictions(member / "oof.csv", id_col, folds.index, cv["classes"]) for member in members}
+    labels = cv["classes"] or cv.get("targets")  # what names the columns of a two-dimensional prediction
+    if cv.get("targets"):  # several target columns: a row of values each
+        y = oof_table[[f"target_{name}" for name in cv["targets"]]].to_numpy("float64")
+    else:
+        y = encoded(oof_table["target"], cv["classes"])
+    oof = {member.name: predictions(member / "oof.csv", id_col, folds.index, labels) for member in members}
     chosen, choices = choose(target.metric, y, oof)
 
     data = load_data(data_dir, config)
     test_ids = data.test[id_col].astype(str)
-    tests = {m.name: predictions(m / "test_predictions.csv", id_col, test_ids, cv["classes"]) for m in members}
+    tests = {m.name: predictions(m / "test_predictions.csv", id_col, test_ids, labels) for m in members}
     with new_run(output_dir) as stage:
-        rows = pd.DataFrame({id_col: folds.index, config["columns"]["target"]: oof_table["target"].to_numpy()})
+        if cv.get("targets"):
+            answers = {name: y[:, i] for i, name in enumerate(cv["targets"])}
+        else:
+            answers = {config["columns"]["target"]: oof_table["target"].to_numpy()}
+        rows = pd.DataFrame({id_col: folds.index, **answers})
         submitted = blend(oof, chosen.weights)
         write_oof(rows, folds.to_numpy(), oof, submitted, cv["classes"], config, stage)
         report = {
@@ -60,6 +69,7 @@ def ensemble(config: dict, data_dir: Path, output_dir: Path, runs: list[str], be
             "cv_scheme": cv.get("cv_scheme"),
             "rows": len(rows),
             "classes": cv["classes"],
+            "targets": cv.get("targets"),
             "scores": model_scores(target, y, folds.to_numpy(), oof, choices),
             "submission_model": chosen.name,
             "blend_weights": chosen.weights,
@@ -107,11 +117,11 @@ def same_folds(members: list[Path], id_col: str) -> pd.Series:
     return first
 
 
-def predictions(path: Path, id_col: str, ids, classes: list | None, prefix: str = "prediction") -> np.ndarray:
-    """A run's `prediction` column (or its column per class) from oof.csv or test_predictions.csv, in ids' order;
-    another prefix picks one model's (`prediction_reference`)."""
+def predictions(path: Path, id_col: str, ids, labels: list | None, prefix: str = "prediction") -> np.ndarray:
+    """A run's `prediction` column (or its column per class or target column, which `labels` names) from oof.csv
+    or test_predictions.csv, in ids' order; another prefix picks one model's (`prediction_reference`)."""
     table = pd.read_csv(path, dtype={id_col: str}).set_index(id_col)
-    columns = [f"{prefix}_{label}" for label in classes] if classes and len(classes) > 2 else [prefix]
+    columns = [f"{prefix}_{label}" for label in labels] if labels and len(labels) > 2 else [prefix]
     if not pd.Index(ids).isin(table.index).all():
         raise OutputsError(f"{path} lacks some of the ids the other runs predict: ensemble runs of the same data")
     values = table.loc[list(ids), columns].to_numpy("float64")

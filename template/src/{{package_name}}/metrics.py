@@ -54,7 +54,8 @@ class Metric:
     top_k: int = 1
 
     def score(self, y_true: np.ndarray, prediction: np.ndarray, threshold: float = 0.5) -> float:
-        """Score values, probabilities (n,) of the second class, or probabilities (n, classes)."""
+        """Score values (n,) or (n, targets: each column scored, then averaged), probabilities (n,) of the second
+        class, or probabilities (n, classes)."""
         if self.submits == "label":
             prediction = to_labels(prediction, threshold)
         return float(self.function(y_true, prediction))
@@ -64,6 +65,8 @@ METRICS = {
     "rmse": Metric("rmse", metrics.root_mean_squared_error, False, "value"),
     "rmsle": Metric("rmsle", metrics.root_mean_squared_log_error, False, "value"),
     "mae": Metric("mae", metrics.mean_absolute_error, False, "value"),
+    # the mean over target columns of each column's RMSE (Feedback Prize); with one column, the RMSE
+    "mcrmse": Metric("mcrmse", metrics.root_mean_squared_error, False, "value"),
     "auc": Metric("auc", auc, True, "probability"),
     "logloss": Metric("logloss", log_loss, False, "probability"),
     "accuracy": Metric("accuracy", metrics.accuracy_score, True, "label"),

@@ -61,21 +61,22 @@ def predict_test(config: dict, data: CompetitionData, output_dir: Path, models: 
 
 
 def target_of(cv: dict) -> Target:
-    """The target a run predicted, as its cv.json describes it: the metric and the classes."""
-    classes = cv["classes"]
-    return Target(get_metric(cv["metric"], len(classes) if classes else None), LabelCodec(classes) if classes else None)
+    """The target a run predicted, as its cv.json describes it: the metric, the classes, the target columns."""
+    classes, metric = cv["classes"], get_metric(cv["metric"], len(cv["classes"]) if cv["classes"] else None)
+    return Target(metric, LabelCodec(classes) if classes else None, cv.get("targets"))
 
 
 def write_predictions(config: dict, data: CompetitionData, cv: dict, prediction, output_dir: Path, source: str) -> Path:
     """test_predictions.csv, the blended test prediction before any threshold (what `ensemble` blends across runs),
     and submission.csv, decided from it with cv.json's threshold, in the sample's shape."""
     classes, target, id_col = cv["classes"], target_of(cv), config["columns"]["id"]
+    labels = classes or target.names  # what names the columns of a two-dimensional prediction
     table = pd.DataFrame({id_col: data.test[id_col].to_numpy()})
-    table.assign(**prediction_columns("prediction", prediction, classes)).to_csv(
+    table.assign(**prediction_columns("prediction", prediction, labels)).to_csv(
         output_dir / "test_predictions.csv", index=False
     )
     values = target.decode(prediction, cv["threshold"])
-    submission = build_submission(data.sample_submission, data.test[id_col], values, classes)
+    submission = build_submission(data.sample_submission, data.test[id_col], values, labels)
     path = write_submission(
         submission,
         data.sample_submission,

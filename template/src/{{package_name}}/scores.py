@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .blend import blend
-from .target import Target
+from .target import Target, target_names
 
 log = logging.getLogger(__name__)
 
@@ -34,12 +34,18 @@ def fold_scores(target: Target, y: np.ndarray, folds: np.ndarray, prediction: np
 
 
 def write_oof(rows, folds, oof: dict, submitted: np.ndarray, classes, config: dict, output_dir: Path) -> None:
-    """oof.csv (id, fold, target, what was submitted, every model's predictions) and folds.csv (id, fold)."""
-    columns = config["columns"]
-    table = pd.DataFrame({columns["id"]: rows[columns["id"]], "fold": folds, "target": rows[columns["target"]]})
-    table = table.assign(**prediction_columns("prediction", submitted, classes))
+    """oof.csv (id, fold, target, what was submitted, every model's predictions) and folds.csv (id, fold). Several
+    target columns each get theirs: target_<name>, prediction_<name>, prediction_<model>_<name>."""
+    columns, names = config["columns"], target_names(config)
+    table = pd.DataFrame({columns["id"]: rows[columns["id"]], "fold": folds})
+    if len(names) == 1:
+        table["target"] = rows[names[0]].to_numpy()
+    else:
+        table = table.assign(**{f"target_{name}": rows[name].to_numpy() for name in names})
+    labels = classes or names  # what names the columns of a two-dimensional prediction
+    table = table.assign(**prediction_columns("prediction", submitted, labels))
     for name, prediction in oof.items():
-        table = table.assign(**prediction_columns(f"prediction_{name}", prediction, classes))
+        table = table.assign(**prediction_columns(f"prediction_{name}", prediction, labels))
     table.to_csv(output_dir / "oof.csv", index=False)
     table[[columns["id"], "fold"]].to_csv(output_dir / "folds.csv", index=False)
 
@@ -71,7 +77,7 @@ def score_table(cv: dict) -> pd.DataFrame:
 
 
 def prediction_columns(prefix: str, prediction: np.ndarray, classes: list | None) -> dict:
-    """One column (`prediction_reference`), or one per class (`prediction_reference_cat`, `..._dog`)."""
+    """One column (`prediction_reference`), or one per class or target column (`prediction_reference_cat`)."""
     if prediction.ndim == 1:
         return {prefix: prediction}
     return {f"{prefix}_{label}": prediction[:, c] for c, label in enumerate(classes)}

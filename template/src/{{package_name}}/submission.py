@@ -1,7 +1,7 @@
 """Writes submission.csv shaped exactly like sample_submission.csv, or refuses and says why.
 
 Kaggle uses two shapes: an id and one column of predictions (values, probabilities or labels), or an id and
-one probability column per class, named after the classes.
+a column per class (probabilities, named after the classes) or per target column (values, named after them).
 """
 
 import os
@@ -19,12 +19,13 @@ class SubmissionError(ProjectError):
 
 
 def per_class(sample: pd.DataFrame) -> bool:
-    """Whether the sample wants one probability column per class rather than one prediction column."""
+    """Whether the sample wants a column per class (or per target column) rather than one prediction column."""
     return len(sample.columns) > 2
 
 
 def build_submission(sample: pd.DataFrame, ids: pd.Series, prediction: np.ndarray, classes=None) -> pd.DataFrame:
-    """Each id's prediction in sample_submission.csv's row order: one column, or a column per class."""
+    """Each id's prediction in sample_submission.csv's row order: one column, or a column per class (or per target
+    column: `classes` names the prediction's columns)."""
     id_col = sample.columns[0]
     if per_class(sample):
         index = {str(label): i for i, label in enumerate(classes)}  # the sample names classes as text

@@ -1,5 +1,7 @@
 """The target: class labels <-> class indices for classification, log1p and scaling for regression. The metric
-decides which: rmse, rmsle and mae score values, every other metric scores classes."""
+decides which: rmse, rmsle, mae and mcrmse score values, every other metric scores classes. Values may come in
+several columns (columns.target: [a, b, c], Feedback Prize's six scores): then every model predicts a value per
+column and the metric takes each column's mean."""
 
 from pathlib import Path
 
@@ -41,15 +43,29 @@ class LabelCodec:
         return np.array(self.classes)[np.asarray(indices, dtype="int64")]
 
 
+def target_names(config: dict) -> list[str]:
+    """The target column, or the several target columns, of train.csv, as a list."""
+    target = config["columns"]["target"]
+    return [target] if isinstance(target, str) else list(target)
+
+
+def target_column(rows: pd.DataFrame, config: dict) -> pd.Series | pd.DataFrame:
+    """The answers in rows: a column, or a table of the several target columns."""
+    names = target_names(config)
+    return rows[names[0]] if len(names) == 1 else rows[names]
+
+
 class TargetScaler:
-    """Regression targets: log1p for rmsle, then standardised, fit on the training fold only."""
+    """Regression targets: log1p for rmsle, then standardised (each column on its own), fit on the training fold
+    only."""
 
     def __init__(self, log: bool):
         self.log = log
 
     def fit(self, y: np.ndarray) -> "TargetScaler":
         z = np.log1p(y) if self.log else y
-        self.mean, self.std = float(z.mean()), float(z.std() or 1.0)
+        self.mean, std = z.mean(axis=0), z.std(axis=0)
+        self.std = np.where(std > 0, std, 1.0)  # a constant column keeps its values
         return self
 
     def transform(self, y: np.ndarray) -> np.ndarray:
@@ -62,16 +78,20 @@ class TargetScaler:
 
 
 def scaled_values(y: np.ndarray, metric: str, fold_dir: Path) -> np.ndarray:
-    """What a network learns for values: one column, standardised on these rows (log1p first for rmsle); the
-    scaler goes into the fold's folder for unscaled_values."""
+    """What a network learns for values: a column per target, standardised on these rows (log1p first for rmsle);
+    the scaler goes into the fold's folder for unscaled_values."""
     scaler = TargetScaler(log=metric == "rmsle").fit(y)
     joblib.dump(scaler, Path(fold_dir) / "target_scaler.joblib")
-    return scaler.transform(y)[:, None]
+    scaled = scaler.transform(y)
+    return scaled[:, None] if scaled.ndim == 1 else scaled
 
 
 def unscaled_values(outputs: np.ndarray, metric: str, fold_dir: Path) -> np.ndarray:
-    """A network's outputs (one column) back in the target's units, with the fold's scaler."""
-    values = joblib.load(Path(fold_dir) / "target_scaler.joblib").inverse(np.asarray(outputs).reshape(len(outputs)))
+    """A network's outputs (a column per target) back in the targets' units, with the fold's scaler: one value
+    per row for one target, a row of values for several."""
+    scaler = joblib.load(Path(fold_dir) / "target_scaler.joblib")
+    outputs = np.asarray(outputs)
+    values = scaler.inverse(outputs.reshape(len(outputs)) if np.ndim(scaler.mean) == 0 else outputs)
     return np.clip(values, 0, None) if metric == "rmsle" else values  # log error is undefined below zero
 
 
@@ -81,24 +101,38 @@ def predicts_values(config: dict) -> bool:
 
 
 class Target:
-    """What is predicted: the metric that scores it, and for classes, the codec between labels and indices."""
+    """What is predicted: the metric that scores it; for classes, the codec between labels and indices; for
+    several target columns, their names."""
 
-    def __init__(self, metric: Metric, codec: LabelCodec | None):
+    def __init__(self, metric: Metric, codec: LabelCodec | None, names: list | None = None):
         self.metric, self.codec = metric, codec
+        self.names = names if names and len(names) > 1 else None  # None: one target column
 
     @classmethod
-    def from_train(cls, labels: pd.Series, config: dict) -> "Target":
+    def from_train(cls, labels: pd.Series | pd.DataFrame, config: dict) -> "Target":
+        names = target_names(config)
         if predicts_values(config):
-            return cls(get_metric(config["metric"]), None)
+            return cls(get_metric(config["metric"]), None, names)
+        if len(names) > 1:
+            raise ProjectError(
+                f"columns.target names {len(names)} columns and metric {config['metric']} scores classes: several"
+                " target columns take a value metric (mcrmse, rmse, mae, rmsle); multi-label is not built yet"
+            )
         codec = LabelCodec.from_labels(labels, config["task"])
         return cls(get_metric(config["metric"], len(codec.classes)), codec)
+
+    @property
+    def outputs(self) -> int:
+        """How many values a model predicts per row for values: one, or one per target column."""
+        return len(self.names) if self.names else 1
 
     @property
     def classes(self) -> list | None:
         return self.codec.classes if self.codec else None
 
     def encode(self, labels: pd.Series) -> np.ndarray:
-        """Class indices, or regression values (float64: the values oof.csv keeps, so that its scores repeat)."""
+        """Class indices, or regression values (float64: the values oof.csv keeps, so that its scores repeat), a
+        row of them for several target columns."""
         return self.codec.encode(labels) if self.codec else labels.to_numpy(dtype="float64")
 
     def decode(self, prediction: np.ndarray, threshold: float = 0.5) -> np.ndarray:

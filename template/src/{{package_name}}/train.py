@@ -28,7 +28,7 @@ from .report import (
 )
 from .scores import log_scores, model_scores, write_oof
 from .seeds import build_seeded_models, seed_gains
-from .target import Target
+from .target import Target, target_column
 
 log = logging.getLogger(__name__)
 
@@ -70,13 +70,14 @@ def train(
 
 
 def train_folds(config: dict, data, output_dir: Path, smoke: bool, on_fold=None, about: dict | None = None) -> dict:
-    columns, seed, n_folds = config["columns"], config["cv"]["seed"], config["cv"]["folds"]
+    seed, n_folds = config["cv"]["seed"], config["cv"]["folds"]
     rows = training_rows(data, config, smoke)
 
-    target = Target.from_train(rows[columns["target"]], config)
+    answers = target_column(rows, config)  # a column, or the several target columns
+    target = Target.from_train(answers, config)
     if target.classes:
-        log_class_counts(rows[columns["target"]], "the training data")
-    y = target.encode(rows[columns["target"]])
+        log_class_counts(answers, "the training data")
+    y = target.encode(answers)
     folds = assign_folds(rows, y, config)
     setup = hardware.configure(config)
     models, facts = build_seeded_models(config, data, setup, target, report_dir=output_dir)
@@ -126,6 +127,7 @@ def train_folds(config: dict, data, output_dir: Path, smoke: bool, on_fold=None,
         "cv_scheme": config["cv"]["scheme"],
         "rows": len(rows),
         "classes": target.classes,
+        "targets": target.names,
         "scores": model_scores(target, y, folds, oof, choices),
         "submission_model": chosen.name,
         "blend_weights": chosen.weights,
@@ -140,6 +142,10 @@ def train_folds(config: dict, data, output_dir: Path, smoke: bool, on_fold=None,
         report["seeds"] = {"count": count, "models": gains}
         for name, gain in gains.items():
             log.info("cv.seeds: %s %.5f averaged, %.5f with one seed", name, gain["averaged"], gain["first_seed"])
+    if target.names:  # several target columns: each one's score, of what was submitted
+        per_target = {name: target.metric.score(y[:, i], submitted[:, i]) for i, name in enumerate(target.names)}
+        report["per_target"] = per_target
+        log.info("per target column: %s", ", ".join(f"{name} {score:.5f}" for name, score in per_target.items()))
     if target.classes:
         predicted = to_labels(submitted, chosen.threshold)
         matrix = output_dir / "confusion_matrix.png"
