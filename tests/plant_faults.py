@@ -53,6 +53,7 @@ TORCH_CPU = ["--task", "image-classification", "--framework", "pytorch"]
 SEVERAL_TARGETS_TEST = (
     "tests/test_train.py::test_several_target_columns_are_each_predicted_scored_and_submitted_in_their_own_column"
 )
+SEVERAL_VALUES_TEST, SEVERAL_LABELS_TEST = SEVERAL_TARGETS_TEST + "[mcrmse]", SEVERAL_TARGETS_TEST + "[auc]"
 METADATA_TEST = "tests/test_train.py::test_metadata_reaches_both_models_and_is_encoded_on_the_training_fold"
 
 FAULTS = [
@@ -1914,7 +1915,7 @@ FAULTS = [
         SRC + "predict.py",
         "    labels = classes or target.names  # what names the columns of a two-dimensional prediction\n",
         "    labels = classes or (target.names and target.names[::-1])\n",
-        [SEVERAL_TARGETS_TEST],
+        [SEVERAL_VALUES_TEST],
         TEXT,
     ),
     Fault(
@@ -1922,7 +1923,7 @@ FAULTS = [
         SRC + "train.py",
         "per_target = {name: target.metric.score(y[:, i], submitted[:, i]) for i, name in enumerate(target.names)}",
         "per_target = {name: target.metric.score(y[:, i], submitted[:, 0]) for i, name in enumerate(target.names)}",
-        [SEVERAL_TARGETS_TEST],
+        [SEVERAL_VALUES_TEST],
         TEXT,
     ),
     Fault(
@@ -1930,7 +1931,23 @@ FAULTS = [
         SRC + "scores.py",
         '        table = table.assign(**{f"target_{name}": rows[name].to_numpy() for name in names})\n',
         '        table = table.assign(**{f"target_{name}": rows[names[0]].to_numpy() for name in names})\n',
-        [SEVERAL_TARGETS_TEST],
+        [SEVERAL_VALUES_TEST],
+        TEXT,
+    ),
+    Fault(
+        "several 0/1 target columns scored by the first column's AUC alone",
+        SRC + "metrics.py",
+        '        return metrics.roc_auc_score(y, p, average="macro")\n',
+        "        return metrics.roc_auc_score(y[:, 0], p[:, 0])\n",
+        [SEVERAL_LABELS_TEST],
+        TEXT,
+    ),
+    Fault(
+        "the text networks' outputs for several 0/1 target columns are no probabilities (no sigmoid)",
+        KERAS_HEAD,
+        '            activation = "sigmoid" if self.multilabel else None\n',
+        "            activation = None\n",
+        [SEVERAL_LABELS_TEST],
         TEXT,
     ),
 ]

@@ -32,7 +32,7 @@ BAD_ANSWERS = [
     (["--id-column", "y", "--target", "a,y", "--task", "nlp", "--metric", "mcrmse"], "must differ"),
     (["--task", "image-classification", "--target", "a,b", "--metric", "rmse"], "built for nlp projects so far"),
     (["--task", "tabular-regression", "--target", "a,b"], "built for nlp projects so far"),
-    (["--task", "nlp", "--target", "a,b"], "metric f1 scores classes; several target columns take mcrmse"),
+    (["--task", "nlp", "--target", "a,b"], "metric f1 scores one label per row; several target columns take mcrmse"),
     (["--task", "nlp", "--target", "a,,b", "--metric", "mcrmse"], "names an empty column"),
 ]
 

@@ -18,6 +18,7 @@ QUIRKS = {
     "cassava-leaf-disease-classification": {"classes": tuple(range(5))},
     "commonlitreadabilityprize": {"text_column": "excerpt", "train_only": ("standard_error",)},
     "feedback-prize-english-language-learning": {"text_column": "full_text"},
+    "jigsaw-toxic-comment-classification-challenge": {"text_column": "comment_text"},
     "petfinder-pawpularity-score": {"metadata": True},  # a site and an age beside the images (see synthetic.py)
     "siim-isic-melanoma-classification": {"metadata": True},
     "playground-series-s5e6": {"labels": ("10-26-26", "14-35-14", "17-17-17", "20-20", "28-28", "DAP", "Urea")},
@@ -52,9 +53,11 @@ def test_example_renders(tmp_path: Path, example: Path):
     if quirks.get("metadata"):  # the columns beside the images found: not the id, target, group or unique notes
         assert cv["images"]["metadata"] == {"categorical": ["site"], "numeric": ["age"]}
     submission = pd.read_csv(out / "submission.csv", dtype=str)
-    if len(targets) > 1:  # a column per target, in the sample's order, each a number per row
+    if len(targets) > 1:  # a column per target, in the sample's order: values, or a probability per label
         assert list(submission.columns[1:]) == targets and cv["targets"] == targets
         assert all(submission[name].astype(float).nunique() > 10 for name in targets)
+        if answers["metric"] == "auc":
+            assert all(submission[name].astype(float).between(0, 1).all() for name in targets)
         return
     written = submission[answers["target"]]
     if answers["metric"] in ("rmse", "rmsle", "mae"):  # a number per row, not classes

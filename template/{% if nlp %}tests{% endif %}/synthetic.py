@@ -2,7 +2,8 @@
 target), shaped by config.yaml, with the texts real data brings: empty, missing, very long, emoji, other
 scripts, URLs, @mentions and HTML entities. Classes, or for the metrics that score values (rmse, rmsle, mae,
 mcrmse) a number per text that its words tell, as CommonLit's readability; with several target columns
-(columns.target: [a, b, c], Feedback Prize's scores) a number in each, which the words tell each its own way."""
+(columns.target: [a, b, c]) a number in each (Feedback Prize's scores), or for auc and logloss a 0/1 label in each
+(Jigsaw's kinds of toxicity), which the words tell each its own way."""
 
 from pathlib import Path
 
@@ -62,7 +63,7 @@ def write_competition(
     id_col, target = config["columns"]["id"], config["columns"]["target"]
     targets = [target] if isinstance(target, str) else list(target)
     values = config["metric"] in VALUE_METRICS
-    n = 3 if values else len(labels)
+    n = 3 if values or len(targets) > 1 else len(labels)  # three kinds of words tell several columns
     ids = hostile_ids(rows + rows // 2, rng, text=n > 2)
     # The test rows lean to the first class (half of them), unlike the training rows' even shares.
     test_shares = np.r_[0.5, np.full(n - 1, 0.5 / (n - 1))]
@@ -93,6 +94,8 @@ def write_competition(
         if values:  # 1, 2 or 3 by the text's class (shifted by one per further column), blurred by about 0.25
             noise = [rng.normal(0, 0.25, len(f)).clip(-0.8, 0.8) for _ in targets]
             answers.append({name: np.round(1 + (classes + j) % 3 + noise[j], 3) for j, name in enumerate(targets)})
+        elif len(targets) > 1:  # 0/1 labels: column j is on for one class of the three, shifted by one per column
+            answers.append({name: ((classes + j) % 3 == 0).astype(int) for j, name in enumerate(targets)})
         else:
             answers.append({target: np.asarray(labels, dtype=object)[classes]})
     train = train.assign(**answers[0])
@@ -107,8 +110,8 @@ def write_competition(
     train.to_csv(folder / "train.csv", index=False)
     test.to_csv(folder / "test.csv", index=False)
     sample_ids = np.sort(test[id_col].to_numpy())  # not test.csv's row order
-    if values:
-        sample = pd.DataFrame({id_col: sample_ids, **{name: 0.0 for name in targets}})
+    if values or len(targets) > 1:
+        sample = pd.DataFrame({id_col: sample_ids, **{name: 0.0 if values else 0.5 for name in targets}})
     elif config["metric"] in ("logloss", "auc") and n > 2:  # a probability per class
         sample = pd.DataFrame({id_col: sample_ids, **{str(label): 1 / n for label in labels}})
     else:

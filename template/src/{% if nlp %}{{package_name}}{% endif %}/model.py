@@ -108,7 +108,7 @@ class ScratchNetwork:
 
     def __init__(self, config: dict, columns: Columns, setup, n_classes: int | None):
         self.config, self.columns, self.setup = config, columns, setup
-        self.head = Head(n_classes, config["metric"], values=len(target_names(config)))
+        self.head = Head(n_classes, config["metric"], columns=len(target_names(config)))
         self.name = config["model"]["scratch"]
         if self.name not in ARCHITECTURES:
             raise ProjectError(f"model.scratch '{self.name}' is unknown: use {' or '.join(ARCHITECTURES)}")

@@ -111,7 +111,7 @@ class Transformer:
 
     def __init__(self, config: dict, columns: Columns, setup, n_classes: int | None, source: str):
         self.config, self.columns, self.setup, self.source = config, columns, setup, source
-        self.head = Head(n_classes, config["metric"], values=len(target_names(config)))
+        self.head = Head(n_classes, config["metric"], columns=len(target_names(config)))
         self.extras = Extras(columns)
         self.max_length = config["transformer"]["max_length"]
         if setup is not None and setup.device == "cpu":

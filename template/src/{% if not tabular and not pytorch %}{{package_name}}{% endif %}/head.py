@@ -1,30 +1,36 @@
 """A network's last layer and what it learns from, shared by the image and text networks: a softmax over the
-classes (cross-entropy, with label smoothing where asked), or for values (n_classes None) a linear output per
+classes (cross-entropy, with label smoothing where asked); for values (n_classes None) a linear output per
 target column that learns the target standardised on the training fold (log1p first for rmsle; mean absolute
-error for mae, else squared error)."""
+error for mae, else squared error); for several 0/1 target columns with auc or logloss (multi-label), a sigmoid
+per column with binary cross-entropy."""
 
 from pathlib import Path
 
 import keras
 import numpy as np
 
+from .metrics import get_metric
 from .target import scaled_values, unscaled_values
 
 
 class Head:
-    def __init__(self, n_classes: int | None, metric: str, label_smoothing: float = 0.0, values: int = 1):
+    def __init__(self, n_classes: int | None, metric: str, label_smoothing: float = 0.0, columns: int = 1):
         self.n_classes, self.metric, self.label_smoothing = n_classes, metric, label_smoothing
-        self.values = values  # for values: how many target columns
+        self.columns = columns  # without classes: how many target columns
+        self.multilabel = n_classes is None and get_metric(metric).submits == "probability"  # 0/1 columns
 
     def layer(self) -> keras.layers.Dense:
         """float32 even under mixed precision: a stable loss."""
         if self.n_classes is None:
-            return keras.layers.Dense(self.values, dtype="float32", name="head")
+            activation = "sigmoid" if self.multilabel else None
+            return keras.layers.Dense(self.columns, activation=activation, dtype="float32", name="head")
         return keras.layers.Dense(self.n_classes, activation="softmax", dtype="float32", name="head")
 
     def loss(self):
         if self.n_classes:
             return keras.losses.CategoricalCrossentropy(label_smoothing=self.label_smoothing)
+        if self.multilabel:
+            return keras.losses.BinaryCrossentropy(label_smoothing=self.label_smoothing)
         return "mean_absolute_error" if self.metric == "mae" else "mean_squared_error"
 
     def targets(self, y: np.ndarray, fold_dir: Path) -> np.ndarray:
@@ -32,6 +38,8 @@ class Head:
         row per example either way."""
         if self.n_classes:
             return np.eye(self.n_classes, dtype="float32")[y]
+        if self.multilabel:  # the 0/1 columns as they are
+            return np.asarray(y, dtype="float32")
         return scaled_values(y, self.metric, fold_dir)
 
     def predictions(self, outputs: np.ndarray, fold_dir: Path) -> np.ndarray:
@@ -39,4 +47,6 @@ class Head:
         (a row of them for several target columns)."""
         if self.n_classes:
             return outputs[:, 1] if self.n_classes == 2 else outputs
+        if self.multilabel:  # a probability per column
+            return outputs
         return unscaled_values(outputs, self.metric, fold_dir)

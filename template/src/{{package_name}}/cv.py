@@ -38,6 +38,11 @@ def assign_folds(train: pd.DataFrame, y: np.ndarray, config: dict) -> np.ndarray
             f"cv.scheme {scheme} keeps each class's share, but metric {config['metric']} scores values: set cv.scheme"
             f" to {unstratified[scheme]} in config.yaml"
         )
+    if scheme in unstratified and np.ndim(y) == 2:  # several 0/1 target columns
+        raise ProjectError(
+            f"cv.scheme {scheme} keeps each class's share of one target column, but columns.target names several:"
+            f" set cv.scheme to {unstratified[scheme]} in config.yaml"
+        )
     units, unit = (len(set(groups)), "groups") if groups is not None else (len(train), "rows")
     if k > units:
         raise ProjectError(f"cv.folds is {k}, but the training data has {units} {unit}: lower cv.folds in config.yaml")

@@ -20,12 +20,16 @@ def to_labels(prediction: np.ndarray, threshold: float = 0.5) -> np.ndarray:
 def log_loss(y: np.ndarray, p: np.ndarray) -> float:
     # All classes named, so a fold that lacks one is still scored against every column; rows renormalised,
     # as Kaggle does, since float32 softmax sums miss 1 by a hair.
+    if np.ndim(y) == 2:  # several 0/1 target columns (multi-label): the mean of the columns' log losses
+        return float(np.mean([metrics.log_loss(y[:, j], p[:, j], labels=[0, 1]) for j in range(y.shape[1])]))
     if p.ndim == 2:
         return metrics.log_loss(y, p / p.sum(axis=1, keepdims=True), labels=np.arange(p.shape[1]))
     return metrics.log_loss(y, p, labels=[0, 1])
 
 
 def auc(y: np.ndarray, p: np.ndarray) -> float:
+    if np.ndim(y) == 2:  # several 0/1 target columns (multi-label, Jigsaw): the mean of the columns' AUCs
+        return metrics.roc_auc_score(y, p, average="macro")
     if p.ndim == 2:  # several classes: the mean of one-vs-rest AUCs
         return metrics.roc_auc_score(y, p, multi_class="ovr", labels=np.arange(p.shape[1]))
     return metrics.roc_auc_score(y, p)

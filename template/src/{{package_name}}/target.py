@@ -1,7 +1,8 @@
 """The target: class labels <-> class indices for classification, log1p and scaling for regression. The metric
 decides which: rmse, rmsle, mae and mcrmse score values, every other metric scores classes. Values may come in
 several columns (columns.target: [a, b, c], Feedback Prize's six scores): then every model predicts a value per
-column and the metric takes each column's mean."""
+column and the metric takes each column's mean. Several 0/1 columns with auc or logloss are labels (multi-label,
+Jigsaw's six kinds of toxicity): a probability per column, the metric again each column's mean."""
 
 from pathlib import Path
 
@@ -114,17 +115,21 @@ class Target:
         if predicts_values(config):
             return cls(get_metric(config["metric"]), None, names)
         if len(names) > 1:
-            raise ProjectError(
-                f"columns.target names {len(names)} columns and metric {config['metric']} scores classes: several"
-                " target columns take a value metric (mcrmse, rmse, mae, rmsle); multi-label is not built yet"
-            )
+            metric = get_metric(config["metric"])
+            if metric.submits != "probability":
+                raise ProjectError(
+                    f"columns.target names {len(names)} columns and metric {config['metric']} scores one label per"
+                    " row: several target columns take mcrmse, rmse, mae or rmsle (values) or auc or logloss (0/1"
+                    " labels) in config.yaml; thresholds per label (f1) are not built yet"
+                )
+            return cls(metric, None, names)  # several 0/1 labels per row
         codec = LabelCodec.from_labels(labels, config["task"])
         return cls(get_metric(config["metric"], len(codec.classes)), codec)
 
     @property
-    def outputs(self) -> int:
-        """How many values a model predicts per row for values: one, or one per target column."""
-        return len(self.names) if self.names else 1
+    def multilabel(self) -> bool:
+        """Several 0/1 target columns, a probability each."""
+        return self.names is not None and self.metric.submits == "probability"
 
     @property
     def classes(self) -> list | None:
@@ -133,7 +138,9 @@ class Target:
     def encode(self, labels: pd.Series) -> np.ndarray:
         """Class indices, or regression values (float64: the values oof.csv keeps, so that its scores repeat), a
         row of them for several target columns."""
-        return self.codec.encode(labels) if self.codec else labels.to_numpy(dtype="float64")
+        if self.codec:
+            return self.codec.encode(labels)
+        return labels.to_numpy(dtype="int64" if self.multilabel else "float64")
 
     def decode(self, prediction: np.ndarray, threshold: float = 0.5) -> np.ndarray:
         """What the submission holds: labels for label metrics, the likeliest labels joined by spaces for ranked
