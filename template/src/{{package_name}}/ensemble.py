@@ -43,20 +43,22 @@ def ensemble(config: dict, data_dir: Path, output_dir: Path, runs: list[str], be
 
     target = target_of(cv)
     oof_table = pd.read_csv(members[0] / "oof.csv", dtype={id_col: str}).set_index(id_col).loc[folds.index]
-    labels = cv["classes"] or cv.get("targets")  # what names the columns of a two-dimensional prediction
-    if cv.get("targets"):  # several target columns: a row of values each
+    classes, targets = cv["classes"], cv.get("targets")
+    if targets:  # several target columns: a row of values each
         y = oof_table[[f"target_{name}" for name in cv["targets"]]].to_numpy("float64")
     else:
-        y = encoded(oof_table["target"], cv["classes"])
-    oof = {member.name: predictions(member / "oof.csv", id_col, folds.index, labels) for member in members}
+        y = encoded(oof_table["target"], classes)
+    oof = {m.name: predictions(m / "oof.csv", id_col, folds.index, classes, targets=targets) for m in members}
     chosen, choices = choose(target.metric, y, oof)
 
     data = load_data(data_dir, config)
     test_ids = data.test[id_col].astype(str)
-    tests = {m.name: predictions(m / "test_predictions.csv", id_col, test_ids, labels) for m in members}
+    tests = {
+        m.name: predictions(m / "test_predictions.csv", id_col, test_ids, classes, targets=targets) for m in members
+    }
     with new_run(output_dir) as stage:
-        if cv.get("targets"):
-            answers = {name: y[:, i] for i, name in enumerate(cv["targets"])}
+        if targets:
+            answers = {name: y[:, i] for i, name in enumerate(targets)}
         else:
             answers = {config["columns"]["target"]: oof_table["target"].to_numpy()}
         rows = pd.DataFrame({id_col: folds.index, **answers})
@@ -117,15 +119,17 @@ def same_folds(members: list[Path], id_col: str) -> pd.Series:
     return first
 
 
-def predictions(path: Path, id_col: str, ids, labels: list | None, prefix: str = "prediction") -> np.ndarray:
-    """A run's `prediction` column (or its column per class or target column, which `labels` names) from oof.csv
-    or test_predictions.csv, in ids' order; another prefix picks one model's (`prediction_reference`)."""
+def predictions(path: Path, id_col: str, ids, classes: list | None, prefix: str = "prediction", targets=None):
+    """A run's `prediction` column (or its column per class of three or more, or per target column when `targets`
+    names several) from oof.csv or test_predictions.csv, in ids' order; another prefix picks one model's
+    (`prediction_reference`)."""
     table = pd.read_csv(path, dtype={id_col: str}).set_index(id_col)
-    columns = [f"{prefix}_{label}" for label in labels] if labels and len(labels) > 2 else [prefix]
+    labels = targets or (classes if classes and len(classes) > 2 else None)
+    columns = [f"{prefix}_{label}" for label in labels] if labels else [prefix]
     if not pd.Index(ids).isin(table.index).all():
         raise OutputsError(f"{path} lacks some of the ids the other runs predict: ensemble runs of the same data")
     values = table.loc[list(ids), columns].to_numpy("float64")
-    return values[:, 0] if len(columns) == 1 else values
+    return values if labels else values[:, 0]
 
 
 def encoded(targets: pd.Series, classes: list | None) -> np.ndarray:
