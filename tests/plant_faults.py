@@ -54,6 +54,9 @@ SEVERAL_TARGETS_TEST = (
     "tests/test_train.py::test_several_target_columns_are_each_predicted_scored_and_submitted_in_their_own_column"
 )
 SEVERAL_VALUES_TEST, SEVERAL_LABELS_TEST = SEVERAL_TARGETS_TEST + "[mcrmse]", SEVERAL_TARGETS_TEST + "[auc]"
+SEVERAL_IMAGE_TEST = (
+    "tests/test_train.py::test_several_target_columns_are_each_predicted_and_submitted_in_their_own_column"
+)
 METADATA_TEST = "tests/test_train.py::test_metadata_reaches_both_models_and_is_encoded_on_the_training_fold"
 
 FAULTS = [
@@ -1949,6 +1952,22 @@ FAULTS = [
         "            activation = None\n",
         [SEVERAL_LABELS_TEST],
         TEXT,
+    ),
+    Fault(
+        "the PyTorch image head one output wide for several target columns",
+        TORCH_IMAGE + "head.py",
+        "        self.outputs = n_classes or columns  # the network's last layer's width: classes, or target columns\n",
+        "        self.outputs = n_classes or 1\n",
+        [SEVERAL_IMAGE_TEST + "[mcrmse]"],
+        TORCH_CPU,
+    ),
+    Fault(
+        "PyTorch image label columns predicted as raw scores, not probabilities",
+        TORCH_IMAGE + "head.py",
+        "            return torch.sigmoid(outputs)\n",
+        "            return outputs\n",
+        [SEVERAL_IMAGE_TEST + "[auc]"],
+        TORCH_CPU,
     ),
 ]
 

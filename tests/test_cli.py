@@ -30,8 +30,8 @@ BAD_ANSWERS = [
     (["--package-name", "keras"], "not usable"),
     (["--id-column", "y", "--target", "y"], "must differ"),
     (["--id-column", "y", "--target", "a,y", "--task", "nlp", "--metric", "mcrmse"], "must differ"),
-    (["--task", "image-classification", "--target", "a,b", "--metric", "rmse"], "built for nlp projects so far"),
-    (["--task", "tabular-regression", "--target", "a,b"], "built for nlp projects so far"),
+    (["--task", "tabular-regression", "--target", "a,b"], "built for nlp and image projects so far"),
+    (["--task", "image-classification", "--target", "a,b"], "metric accuracy scores one label per row"),
     (["--task", "nlp", "--target", "a,b"], "metric f1 scores one label per row; several target columns take mcrmse"),
     (["--task", "nlp", "--target", "a,,b", "--metric", "mcrmse"], "names an empty column"),
 ]

@@ -62,14 +62,32 @@ def write_competition(
     class's label, as real sets have a few: the models get those wrong out of fold, so `explain` has mistakes.
     metadata (csv layout): train.csv and test.csv gain a site (a category per class, or per third of the values),
     an age that grows with the answer, and a note unique to each row (no category); the images' squares are drawn
-    at random brightness, so only the metadata tells the answers."""
+    at random brightness, so only the metadata tells the answers. Several target columns (csv layout): values
+    that rise with the brightness, fall with it, or grow away from the middle (columns 0, 1, 2, then again), or for
+    auc and logloss 0/1 labels: dark, bright, middling (one of three brightness classes each, then again)."""
     rng = np.random.default_rng(seed)
     classes = list(classes)
     if per_class is None:
         per_class = config["metric"] in ("logloss", "auc") and len(classes) > 2
     id_col, target = config["columns"]["id"], config["columns"]["target"]
     test_count = max(rows // 3, 3)
-    if config["metric"] in VALUE_METRICS:  # one value per image, which the square's brightness tells
+    several = {}  # several target columns: (train, test) answers by column
+    if not isinstance(target, str):
+        if layout != "csv":
+            raise ValueError("several target columns go into train.csv: the csv layout")
+        values = config["metric"] in VALUE_METRICS
+        train_classes, test_classes = rng.integers(0, 3, rows), rng.integers(0, 3, test_count)
+        if values:
+            train_levels, test_levels = rng.uniform(0, 1, rows), rng.uniform(0, 1, test_count)
+        else:
+            train_levels, test_levels = train_classes / 2, test_classes / 2
+        shapes = (lambda v: v, lambda v: 1 - v, lambda v: 2 * np.abs(v - 0.5))  # rising, falling, away from 0.5
+        for j, name in enumerate(target):
+            if values:
+                several[name] = [(1 + 2 * shapes[j % 3](v)).round(3) for v in (train_levels, test_levels)]
+            else:  # on for the dark, the bright or the middling class
+                several[name] = [(c == (0, 2, 1)[j % 3]).astype(int) for c in (train_classes, test_classes)]
+    elif config["metric"] in VALUE_METRICS:  # one value per image, which the square's brightness tells
         if layout not in ("csv", "pixels"):
             raise ValueError(f"layout {layout} stores classes, not values")
         train_levels, test_levels = rng.uniform(0, 1, rows), rng.uniform(0, 1, test_count)
@@ -107,13 +125,24 @@ def write_competition(
             (folder / name).mkdir()
             for k, (i, p) in enumerate(zip(ids, pixels, strict=True)):
                 save(p, folder / name / i, k)
-        train_extra, test_extra = ({name: columns[k] for name, columns in extra.items()} for k in (0, 1))
+        columns = {**extra, **several}
+        train_extra, test_extra = ({name: pair[k] for name, pair in columns.items()} for k in (0, 1))
         group = config["columns"]["group"]
         if group:  # three images per patient, as SIIM-ISIC has several per patient in train.csv and test.csv
             train_extra[group] = [f"patient{k // 3}" for k in range(rows)]
             test_extra[group] = [f"patient_t{k // 3}" for k in range(test_count)]
-        pd.DataFrame({id_col: train_ids, **train_extra, target: train_labels}).to_csv(folder / "train.csv", index=False)
-        pd.DataFrame({id_col: test_ids, **test_extra}).to_csv(folder / "test.csv", index=False)
+        answers = {} if several else {target: train_labels}  # several: in train_extra
+        pd.DataFrame({id_col: train_ids, **train_extra, **answers}).to_csv(folder / "train.csv", index=False)
+        test_table = pd.DataFrame({id_col: test_ids, **test_extra})
+        if several:  # the sample a column per target, the answers kept apart
+            blank = 0.0 if config["metric"] in VALUE_METRICS else 0.5
+            test_table[[id_col]].assign(**{name: blank for name in target}).sort_values(id_col).to_csv(
+                folder / "sample_submission.csv", index=False
+            )
+            test_table[[id_col, *target]].to_csv(folder / "solution.csv", index=False)
+            test_table.drop(columns=list(target)).to_csv(folder / "test.csv", index=False)
+            return folder
+        test_table.to_csv(folder / "test.csv", index=False)
     elif layout == "folders":  # the id is the file name, as in Plant Seedlings
         for k, (label, p) in enumerate(zip(train_labels, train_pixels, strict=True)):
             (folder / "train" / str(label)).mkdir(parents=True, exist_ok=True)

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .config import run_config
+from .config import ProjectError, run_config
 from .data import load_data
 from .extras import ExtraColumns, Extras
 from .model import grad_cam, load_fold_network
@@ -53,6 +53,11 @@ def explain(config: dict, data_dir: Path, output_dir: Path, run: str | None = No
 
 def draw_mistakes(config: dict, data_dir: Path, output_dir: Path) -> Path | None:
     cv = json.loads((output_dir / "cv.json").read_text())
+    if cv.get("targets"):
+        raise ProjectError(
+            f"explain draws the mistakes of one target column, and this run predicts {len(cv['targets'])}: not built"
+            " for several target columns yet"
+        )
     id_col, classes = config["columns"]["id"], cv["classes"]
     oof = pd.read_csv(output_dir / "oof.csv", dtype={id_col: str})
     mistakes = worst_mistakes(oof, classes, config["explain"]["count"])

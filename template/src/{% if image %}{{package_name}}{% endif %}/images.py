@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .config import ProjectError
-from .target import predicts_values
+from .target import predicts_values, target_names
 
 log = logging.getLogger(__name__)
 EXTENSIONS = {".png", ".jpg", ".jpeg", ".bmp", ".gif"}
@@ -194,6 +194,11 @@ def read_images(data_dir: Path, config: dict, sample: pd.DataFrame) -> tuple[pd.
         images = Images(layout, tfrecords=files, keys=config["images"]["tfrecord_keys"])
     else:
         raise ImageError(f"images.layout '{layout}' is unknown: use auto, csv, folders, pixels or tfrecords")
+    if layout in ("folders", "tfrecords") and len(target_names(config)) > 1:  # one class per image
+        raise ImageError(
+            f"the {layout} layout holds one class per image and columns.target names several columns: name one,"
+            " or give train.csv a column per target (the csv layout)"
+        )
     if layout in ("folders", "tfrecords") and predicts_values(config):  # a folder name or a record's class number
         raise ImageError(
             f"the {layout} layout holds classes and metric {config['metric']} scores values: set a class metric"

@@ -10,6 +10,7 @@ from .model import ImageNetwork, backbone_name, default_size
 from .pipeline import ImageSpec, first_image_shape, numpy_images
 from .reference import PixelReference
 from .report import plot_images
+from .target import target_column
 from .weights import SMALL_CNN
 
 log = logging.getLogger(__name__)
@@ -60,7 +61,8 @@ def draw_samples(config: dict, data, spec: ImageSpec, path: Path, count: int = 1
     first look at the data (are the labels right, the images upright, the size enough to tell them apart?)."""
     sample = data.train.sample(n=min(count, len(data.train)), random_state=config["cv"]["seed"])
     pictures = [image for image, _ in numpy_images(sample, data.images, spec)]
-    labels = sample[config["columns"]["target"]]
-    titles = [f"{label:.4g}" if isinstance(label, float) else str(label) for label in labels]
+    answers = target_column(sample, config)  # a column, or several
+    rows = answers.to_numpy().tolist() if answers.ndim == 2 else [[label] for label in answers]
+    titles = [" ".join(f"{a:.4g}" if isinstance(a, float) else str(a) for a in row) for row in rows]
     plot_images(pictures, titles, path, "training images and their targets")
     return path

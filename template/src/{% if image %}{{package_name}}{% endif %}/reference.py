@@ -17,6 +17,7 @@ from sklearn.preprocessing import StandardScaler
 from .extras import ExtraColumns, extras_encoder, extras_frame
 from .linear import head_predictions, linear_head
 from .pipeline import ImageSpec, numpy_images
+from .target import target_names
 
 
 class PixelReference:
@@ -32,7 +33,7 @@ class PixelReference:
         self.thumbnails = {}  # (split, image) -> flattened thumbnail in [0, 1]
 
     def thumbnails_of(self, rows) -> np.ndarray:
-        split = "train" if self.config["columns"]["target"] in rows else "test"
+        split = "train" if target_names(self.config)[0] in rows else "test"
         missing = rows[[(split, key) not in self.thumbnails for key in rows["image"]]]
         if len(missing):
             for image, i in numpy_images(missing, self.images, self.spec, split):

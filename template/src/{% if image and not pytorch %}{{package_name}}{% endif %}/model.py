@@ -21,6 +21,7 @@ from .extras import Extras
 from .fold_network import FoldNetwork
 from .head import Head
 from .pipeline import ImageSpec, padded_batches, predict_images, training_batches
+from .target import target_names
 from .weights import SMALL_CNN, starting_weights
 
 log = logging.getLogger(__name__)
@@ -173,7 +174,8 @@ class ImageNetwork:
 
     def __init__(self, config: dict, images, setup, n_classes: int | None, spec: ImageSpec, columns=None):
         self.config, self.images, self.setup, self.spec = config, images, setup, spec
-        self.head = Head(n_classes, config["metric"], config["model"]["label_smoothing"])
+        smoothing, width = config["model"]["label_smoothing"], len(target_names(config))
+        self.head = Head(n_classes, config["metric"], smoothing, columns=width)  # width: the target columns
         self.extras = Extras(columns) if columns is not None and columns.extras else None  # the metadata
         if self.extras and batch_mixing(config) is not None:
             raise ProjectError(
@@ -228,7 +230,7 @@ class ImageNetwork:
         views."""
         network = keras.models.load_model(fold_dir / "network.keras")
         # Test records have no label column; TFRecords keep test images in files of their own.
-        split = "train" if self.config["columns"]["target"] in rows else "test"
+        split = "train" if target_names(self.config)[0] in rows else "test"
         batch = usable_batch_size(self.setup.batch_size, max(len(rows), self.setup.replicas), self.setup.replicas)
         extras = self.extras.transform(rows, fold_dir) if self.extras else None
         plain = predict_images(network, rows, self.images, self.spec, batch, split, extras=extras)

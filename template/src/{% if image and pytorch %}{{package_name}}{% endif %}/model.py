@@ -19,6 +19,7 @@ from .extras import Extras
 from .fold_network import FoldNetwork
 from .head import Head
 from .pipeline import ImageSpec, padded_batches, training_batches
+from .target import target_names
 from .weights import SMALL_CNN, starting_weights
 
 log = logging.getLogger(__name__)
@@ -125,7 +126,8 @@ class ImageNetwork:
 
     def __init__(self, config: dict, images, setup, n_classes: int | None, spec: ImageSpec, columns=None):
         self.config, self.images, self.setup, self.spec = config, images, setup, spec
-        self.head = Head(n_classes, config["metric"], config["model"]["label_smoothing"])
+        smoothing, width = config["model"]["label_smoothing"], len(target_names(config))
+        self.head = Head(n_classes, config["metric"], smoothing, columns=width)  # width: the target columns
         self.extras = Extras(columns) if columns is not None and columns.extras else None  # the metadata
         self.name = backbone_name(config)
         self.views = tta_views(config)
