@@ -29,8 +29,8 @@ class Head:
     def loss(self):
         if self.n_classes:
             return keras.losses.CategoricalCrossentropy(label_smoothing=self.label_smoothing)
-        if self.multilabel:
-            return keras.losses.BinaryCrossentropy(label_smoothing=self.label_smoothing)
+        if self.multilabel:  # label smoothing is for classes (config.yaml), as in PyTorch's head
+            return keras.losses.BinaryCrossentropy()
         return "mean_absolute_error" if self.metric == "mae" else "mean_squared_error"
 
     def targets(self, y: np.ndarray, fold_dir: Path) -> np.ndarray:
