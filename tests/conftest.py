@@ -36,18 +36,15 @@ import json
 import pandas as pd
 from {package}.config import load_config
 from {package}.data import load_data
-from {package}.metrics import get_metric
 from {package}.outputs import find_run
+from {package}.predict import submission_rules, target_of
 from {package}.submission import check_submission
 
 config = load_config("config.yaml")
 sample = load_data("data", config).sample_submission
-classes = json.load(open(find_run("outputs/smoke") / "cv.json"))["classes"]
-metric = get_metric(config["metric"])
+target = target_of(json.load(open(find_run("outputs/smoke") / "cv.json")))
 submission = pd.read_csv("outputs/smoke/submission.csv", dtype={{config["columns"]["id"]: str}})
-labels = classes if metric.submits in ("label", "ranked") else None
-ranked = metric.top_k if metric.submits == "ranked" else 0
-check_submission(submission, sample, labels, metric.submits == "probability", ranked)
+check_submission(submission, sample, **submission_rules(target))
 """
 
 

@@ -2,8 +2,9 @@
 
 Each class is a bright square of its own brightness on a noisy background, at a random place: a small network
 and the reference both learn it in a few epochs. For a value metric (rmse, rmsle, mae), each image's value (1 to 3)
-sets its square's brightness. Files mix grayscale, RGB and RGBA PNGs, JPEGs and sizes. With metadata, the answer
-lies in train.csv's columns beside the images (a site and an age), not in the pixels."""
+sets its square's brightness; for micro_f1 and mean_f2 the brightness sets a few labels (label_set). Files mix
+grayscale, RGB and RGBA PNGs, JPEGs and sizes. With metadata, the answer lies in train.csv's columns beside the
+images (a site and an age), not in the pixels."""
 
 from pathlib import Path
 
@@ -16,6 +17,16 @@ SIZE = 16
 
 
 VALUE_METRICS = ("rmse", "rmsle", "mae", "mcrmse")
+LABEL_SET_METRICS = ("micro_f1", "mean_f2")  # several labels per row: in one column, separated by spaces
+
+
+def label_set(level: float) -> str:
+    """Planet's way: each image's labels in one column, separated by spaces. Every image is "clear" (a label no
+    image lacks, as every Planet image has a weather), "dark" or "bright", "extreme" far from the middle
+    brightness, and rarely "glare" (the brightest tenth)."""
+    labels = ["clear", "dark" if level < 0.5 else "bright"]
+    labels += ["extreme"] * bool(abs(level - 0.5) > 0.3) + ["glare"] * bool(level > 0.9)
+    return " ".join(labels)
 
 
 def make_image(level: float, rng: np.random.Generator, size: int = SIZE) -> np.ndarray:
@@ -64,7 +75,8 @@ def write_competition(
     an age that grows with the answer, and a note unique to each row (no category); the images' squares are drawn
     at random brightness, so only the metadata tells the answers. Several target columns (csv layout): values
     that rise with the brightness, fall with it, or grow away from the middle (columns 0, 1, 2, then again), or for
-    auc and logloss 0/1 labels: dark, bright, middling (one of three brightness classes each, then again)."""
+    a metric of labels 0/1 labels: dark, bright, middling (one of three brightness classes each, then again). For
+    micro_f1 and mean_f2 with one target column, a set of labels per image in it, separated by spaces (label_set)."""
     rng = np.random.default_rng(seed)
     classes = list(classes)
     if per_class is None:
@@ -87,6 +99,13 @@ def write_competition(
                 several[name] = [(1 + 2 * shapes[j % 3](v)).round(3) for v in (train_levels, test_levels)]
             else:  # on for the dark, the bright or the middling class
                 several[name] = [(c == (0, 2, 1)[j % 3]).astype(int) for c in (train_classes, test_classes)]
+    elif config["metric"] in LABEL_SET_METRICS:  # several labels per image, which the brightness tells
+        if layout != "csv":
+            raise ValueError("labels separated by spaces go into train.csv: the csv layout")
+        train_levels, test_levels = rng.uniform(0, 1, rows), rng.uniform(0, 1, test_count)
+        train_labels = [label_set(level) for level in train_levels]
+        test_answers = np.array([label_set(level) for level in test_levels], dtype=object)
+        classes = ["clear"]  # what sample_submission.csv holds
     elif config["metric"] in VALUE_METRICS:  # one value per image, which the square's brightness tells
         if layout not in ("csv", "pixels"):
             raise ValueError(f"layout {layout} stores classes, not values")
@@ -169,7 +188,10 @@ def write_competition(
     else:
         raise ValueError(layout)
     sample_frame(sorted(test_ids), config, classes, per_class).to_csv(folder / "sample_submission.csv", index=False)
-    answers = test_answers if config["metric"] in VALUE_METRICS else np.asarray(classes, dtype=object)[test_classes]
+    if config["metric"] in VALUE_METRICS + LABEL_SET_METRICS:
+        answers = test_answers
+    else:
+        answers = np.asarray(classes, dtype=object)[test_classes]
     solution = pd.DataFrame({id_col: test_ids, target: answers})
     solution.to_csv(folder / "solution.csv", index=False)  # the test images' true answers, which Kaggle keeps
     return folder

@@ -2,7 +2,7 @@
 target), shaped by config.yaml, with the texts real data brings: empty, missing, very long, emoji, other
 scripts, URLs, @mentions and HTML entities. Classes, or for the metrics that score values (rmse, rmsle, mae,
 mcrmse) a number per text that its words tell, as CommonLit's readability; with several target columns
-(columns.target: [a, b, c]) a number in each (Feedback Prize's scores), or for auc and logloss a 0/1 label in each
+(columns.target: [a, b, c]) a number in each (Feedback Prize's scores), or for a metric of labels a 0/1 label in each
 (Jigsaw's kinds of toxicity), which the words tell each its own way."""
 
 from pathlib import Path
@@ -111,7 +111,8 @@ def write_competition(
     test.to_csv(folder / "test.csv", index=False)
     sample_ids = np.sort(test[id_col].to_numpy())  # not test.csv's row order
     if values or len(targets) > 1:
-        sample = pd.DataFrame({id_col: sample_ids, **{name: 0.0 if values else 0.5 for name in targets}})
+        blank = 0.0 if values else 0.5 if config["metric"] in ("logloss", "auc") else 0  # a value, probability or label
+        sample = pd.DataFrame({id_col: sample_ids, **{name: blank for name in targets}})
     elif config["metric"] in ("logloss", "auc") and n > 2:  # a probability per class
         sample = pd.DataFrame({id_col: sample_ids, **{str(label): 1 / n for label in labels}})
     else:

@@ -38,9 +38,10 @@ def build_models(config: dict, data, setup, target, report_dir=None) -> tuple[li
     about their inputs that cv.json reports. With report_dir, a grid of sample training images with their labels
     goes there too: a first look at the data."""
     spec = image_spec(config, data)
-    n_classes = len(target.classes) if target.classes else None  # None: one value per image
+    n_classes = len(target.classes) if target.classes else None  # None: values, or several labels per image
+    n_targets = len(target.names) if target.names else 1  # target columns, or labels
     metadata = find_metadata(data.train, data.test, config)
-    network = ImageNetwork(config, data.images, setup, n_classes, spec, metadata)
+    network = ImageNetwork(config, data.images, setup, n_classes, spec, metadata, n_targets)
     facts = {
         "images": {
             "layout": data.images.layout,

@@ -172,10 +172,12 @@ def fine_tune(network, features, batches, stop, epochs: int, steps: int, learnin
 class ImageNetwork:
     """The network, fit per fold on that fold's training images; its file goes into the fold's folder."""
 
-    def __init__(self, config: dict, images, setup, n_classes: int | None, spec: ImageSpec, columns=None):
+    def __init__(
+        self, config: dict, images, setup, n_classes: int | None, spec: ImageSpec, columns=None, n_targets: int = 1
+    ):
         self.config, self.images, self.setup, self.spec = config, images, setup, spec
-        smoothing, width = config["model"]["label_smoothing"], len(target_names(config))
-        self.head = Head(n_classes, config["metric"], smoothing, columns=width)  # width: the target columns
+        # n_targets: how many target columns or labels, without classes
+        self.head = Head(n_classes, config["metric"], config["model"]["label_smoothing"], columns=n_targets)
         self.extras = Extras(columns) if columns is not None and columns.extras else None  # the metadata
         if self.extras and batch_mixing(config) is not None:
             raise ProjectError(

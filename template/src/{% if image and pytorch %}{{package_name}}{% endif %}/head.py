@@ -1,14 +1,15 @@
 """The image network's last layer and what it learns from, in PyTorch: one output per class (softmax and
 cross-entropy with label smoothing); for values (n_classes None) an output per target column that learns the
 target standardised on the training fold (log1p first for rmsle; mean absolute error for mae, else squared error);
-for several 0/1 target columns with auc or logloss (multi-label), a sigmoid per column with binary cross-entropy."""
+for several labels per row (multi-label: 0/1 target columns, or labels in one column), a sigmoid per label with
+binary cross-entropy."""
 
 from pathlib import Path
 
 import numpy as np
 import torch
 
-from .metrics import get_metric
+from .linear import multilabel
 from .target import scaled_values, unscaled_values
 
 
@@ -16,7 +17,7 @@ class Head:
     def __init__(self, n_classes: int | None, metric: str, label_smoothing: float = 0.0, columns: int = 1):
         self.n_classes, self.metric, self.label_smoothing = n_classes, metric, label_smoothing
         self.outputs = n_classes or columns  # the network's last layer's width: classes, or target columns
-        self.multilabel = n_classes is None and get_metric(metric).submits == "probability"  # 0/1 columns
+        self.multilabel = multilabel(n_classes, metric)  # several labels per row: a 0/1 column each
 
     def loss(self) -> torch.nn.Module:
         if self.n_classes:

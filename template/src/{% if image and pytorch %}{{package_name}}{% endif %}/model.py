@@ -19,7 +19,6 @@ from .extras import Extras
 from .fold_network import FoldNetwork
 from .head import Head
 from .pipeline import ImageSpec, padded_batches, training_batches
-from .target import target_names
 from .weights import SMALL_CNN, starting_weights
 
 log = logging.getLogger(__name__)
@@ -124,10 +123,12 @@ def build_network(backbone: str, spec: ImageSpec, outputs: int, config: dict, we
 class ImageNetwork:
     """The network, fit per fold on that fold's training images; its weights go into the fold's folder."""
 
-    def __init__(self, config: dict, images, setup, n_classes: int | None, spec: ImageSpec, columns=None):
+    def __init__(
+        self, config: dict, images, setup, n_classes: int | None, spec: ImageSpec, columns=None, n_targets: int = 1
+    ):
         self.config, self.images, self.setup, self.spec = config, images, setup, spec
-        smoothing, width = config["model"]["label_smoothing"], len(target_names(config))
-        self.head = Head(n_classes, config["metric"], smoothing, columns=width)  # width: the target columns
+        # n_targets: how many target columns or labels, without classes
+        self.head = Head(n_classes, config["metric"], config["model"]["label_smoothing"], columns=n_targets)
         self.extras = Extras(columns) if columns is not None and columns.extras else None  # the metadata
         self.name = backbone_name(config)
         self.views = tta_views(config)

@@ -18,7 +18,6 @@ from .config import ProjectError
 from .epochs import epoch_log
 from .extras import Extras
 from .head import Head
-from .target import target_names
 from .text import Columns, joined_texts
 
 log = logging.getLogger(__name__)
@@ -106,9 +105,9 @@ def with_extras(inputs: dict, extras: np.ndarray | None) -> dict:
 class ScratchNetwork:
     """The from-scratch network, fit per fold; vocabulary, extras encoder and network go into the fold's folder."""
 
-    def __init__(self, config: dict, columns: Columns, setup, n_classes: int | None):
+    def __init__(self, config: dict, columns: Columns, setup, n_classes: int | None, n_targets: int = 1):
         self.config, self.columns, self.setup = config, columns, setup
-        self.head = Head(n_classes, config["metric"], columns=len(target_names(config)))
+        self.head = Head(n_classes, config["metric"], columns=n_targets)  # n_targets: target columns or labels
         self.name = config["model"]["scratch"]
         if self.name not in ARCHITECTURES:
             raise ProjectError(f"model.scratch '{self.name}' is unknown: use {' or '.join(ARCHITECTURES)}")

@@ -13,14 +13,15 @@ def build_models(config: dict, data, setup, target, report_dir=None) -> tuple[li
     """TF-IDF + logistic regression, the from-scratch network, the frozen sentence encoder when model.encoder names
     one, and the transformer when weights are wanted; and the facts about their inputs that cv.json reports."""
     columns = find_columns(data.train, data.test, config)
-    n_classes = len(target.classes) if target.classes else None  # None: values
-    models = [ScratchNetwork(config, columns, setup, n_classes), TfidfReference(config, columns, n_classes)]
+    n_classes = len(target.classes) if target.classes else None  # None: values, or several labels per row
+    n_targets = len(target.names) if target.names else 1  # target columns, or labels
+    models = [ScratchNetwork(config, columns, setup, n_classes, n_targets), TfidfReference(config, columns, n_classes)]
     folder = encoder_folder(config)
     if folder is not None:
         models.append(SentenceEncoder(config, columns, n_classes, folder))
     source = preset_source(config)
     if source is not None:
-        models.insert(0, Transformer(config, columns, setup, n_classes, source))
+        models.insert(0, Transformer(config, columns, setup, n_classes, source, n_targets))
     facts = {
         "text": {
             "text_columns": columns.text,

@@ -19,7 +19,6 @@ from .extras import Extras
 from .head import Head
 from .model import train_network, with_extras
 from .paths import pretrained_path
-from .target import target_names
 from .text import Columns, joined_texts
 
 log = logging.getLogger(__name__)
@@ -109,9 +108,9 @@ class Transformer:
     name = "transformer"
     outputs = ["transformer"]
 
-    def __init__(self, config: dict, columns: Columns, setup, n_classes: int | None, source: str):
+    def __init__(self, config: dict, columns: Columns, setup, n_classes: int | None, source: str, n_targets: int = 1):
         self.config, self.columns, self.setup, self.source = config, columns, setup, source
-        self.head = Head(n_classes, config["metric"], columns=len(target_names(config)))
+        self.head = Head(n_classes, config["metric"], columns=n_targets)  # n_targets: target columns or labels
         self.extras = Extras(columns)
         self.max_length = config["transformer"]["max_length"]
         if setup is not None and setup.device == "cpu":

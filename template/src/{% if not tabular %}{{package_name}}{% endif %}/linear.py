@@ -1,11 +1,11 @@
 """The linear heads the references (and the text encoder) share: a logistic regression for classes (one per
-column for several 0/1 target columns), a ridge regression for values, and the predictions in the shape the rest
-of the project expects."""
+label for several labels per row), a ridge regression for values, and the predictions in the shape the rest of
+the project expects."""
 
 import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.compose import TransformedTargetRegressor
 from sklearn.linear_model import LogisticRegression, Ridge
-from sklearn.multioutput import MultiOutputClassifier
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
 
@@ -19,7 +19,7 @@ def linear_head(n_classes: int | None, C: float, metric: str):
     if n_classes:
         return LogisticRegression(C=C, max_iter=2000)
     if multilabel(n_classes, metric):
-        return MultiOutputClassifier(LogisticRegression(C=C, max_iter=2000))
+        return EachLabel(C)
     scaling = make_pipeline(FunctionTransformer(np.log1p, np.expm1), StandardScaler()) if metric == "rmsle" else None
     return TransformedTargetRegressor(Ridge(alpha=1 / (2 * C)), transformer=scaling or StandardScaler())
 
@@ -28,7 +28,7 @@ def head_predictions(pipeline: Pipeline, inputs, n_classes: int | None, metric: 
     """The second class's probability for two classes, one per class for more, one per 0/1 target column, or
     values in the target's units."""
     if multilabel(n_classes, metric):
-        return np.stack([p[:, 1] for p in pipeline.predict_proba(inputs)], axis=1)
+        return pipeline.predict_proba(inputs)
     if not n_classes:
         values = pipeline.predict(inputs)
         return np.clip(values, 0, None) if metric == "rmsle" else values  # log error is undefined below zero
@@ -38,5 +38,31 @@ def head_predictions(pipeline: Pipeline, inputs, n_classes: int | None, metric: 
 
 
 def multilabel(n_classes: int | None, metric: str) -> bool:
-    """Several 0/1 target columns: no classes, and a metric that scores probabilities."""
-    return n_classes is None and get_metric(metric).submits == "probability"
+    """Several labels per row (0/1 columns, or labels in one column): no classes, and a metric of classes."""
+    return n_classes is None and get_metric(metric).submits != "value"
+
+
+class EachLabel(ClassifierMixin, BaseEstimator):
+    """A logistic regression per label (0/1 column), as scikit-learn's MultiOutputClassifier, except that a label
+    with one value in the training rows (a rare one, absent from a fold) predicts its smoothed share there,
+    (positives + 1) / (rows + 2), where a logistic regression would fail."""
+
+    def __init__(self, C: float = 1.0):
+        self.C = C
+
+    def fit(self, X, Y):
+        Y = np.asarray(Y)
+        self.models_ = [
+            LogisticRegression(C=self.C, max_iter=2000).fit(X, y)
+            if len(np.unique(y)) > 1
+            else (y.sum() + 1) / (len(y) + 2)
+            for y in Y.T
+        ]
+        return self
+
+    def predict_proba(self, X) -> np.ndarray:
+        """A probability per label: (rows, labels)."""
+        rows = X.shape[0]
+        return np.column_stack(
+            [m.predict_proba(X)[:, 1] if isinstance(m, LogisticRegression) else np.full(rows, m) for m in self.models_]
+        )

@@ -1,15 +1,15 @@
 """A network's last layer and what it learns from, shared by the image and text networks: a softmax over the
 classes (cross-entropy, with label smoothing where asked); for values (n_classes None) a linear output per
 target column that learns the target standardised on the training fold (log1p first for rmsle; mean absolute
-error for mae, else squared error); for several 0/1 target columns with auc or logloss (multi-label), a sigmoid
-per column with binary cross-entropy."""
+error for mae, else squared error); for several labels per row (multi-label: 0/1 target columns, or labels in one
+column), a sigmoid per label with binary cross-entropy."""
 
 from pathlib import Path
 
 import keras
 import numpy as np
 
-from .metrics import get_metric
+from .linear import multilabel
 from .target import scaled_values, unscaled_values
 
 
@@ -17,7 +17,7 @@ class Head:
     def __init__(self, n_classes: int | None, metric: str, label_smoothing: float = 0.0, columns: int = 1):
         self.n_classes, self.metric, self.label_smoothing = n_classes, metric, label_smoothing
         self.columns = columns  # without classes: how many target columns
-        self.multilabel = n_classes is None and get_metric(metric).submits == "probability"  # 0/1 columns
+        self.multilabel = multilabel(n_classes, metric)  # several labels per row: a 0/1 column each
 
     def layer(self) -> keras.layers.Dense:
         """float32 even under mixed precision: a stable loss."""

@@ -44,7 +44,9 @@ def ensemble(config: dict, data_dir: Path, output_dir: Path, runs: list[str], be
     target = target_of(cv)
     oof_table = pd.read_csv(members[0] / "oof.csv", dtype={id_col: str}).set_index(id_col).loc[folds.index]
     classes, targets = cv["classes"], cv.get("targets")
-    if targets:  # several target columns: a row of values each
+    if target.joined:  # one column of labels separated by spaces: a 0/1 row per label
+        y = target.encode(oof_table["target"])
+    elif targets:  # several target columns: a row of values (or 0/1 labels) each
         y = oof_table[[f"target_{name}" for name in cv["targets"]]].to_numpy("float64")
     else:
         y = encoded(oof_table["target"], classes)
@@ -57,13 +59,13 @@ def ensemble(config: dict, data_dir: Path, output_dir: Path, runs: list[str], be
         m.name: predictions(m / "test_predictions.csv", id_col, test_ids, classes, targets=targets) for m in members
     }
     with new_run(output_dir) as stage:
-        if targets:
+        if targets and not target.joined:
             answers = {name: y[:, i] for i, name in enumerate(targets)}
         else:
             answers = {config["columns"]["target"]: oof_table["target"].to_numpy()}
         rows = pd.DataFrame({id_col: folds.index, **answers})
         submitted = blend(oof, chosen.weights)
-        write_oof(rows, folds.to_numpy(), oof, submitted, cv["classes"], config, stage)
+        write_oof(rows, folds.to_numpy(), oof, submitted, cv["classes"] or targets, config, stage)
         report = {
             "metric": cv["metric"],
             "greater_is_better": cv["greater_is_better"],
@@ -72,6 +74,7 @@ def ensemble(config: dict, data_dir: Path, output_dir: Path, runs: list[str], be
             "rows": len(rows),
             "classes": cv["classes"],
             "targets": cv.get("targets"),
+            "labels_joined": target.joined,
             "scores": model_scores(target, y, folds.to_numpy(), oof, choices),
             "submission_model": chosen.name,
             "blend_weights": chosen.weights,

@@ -61,9 +61,10 @@ def predict_test(config: dict, data: CompetitionData, output_dir: Path, models: 
 
 
 def target_of(cv: dict) -> Target:
-    """The target a run predicted, as its cv.json describes it: the metric, the classes, the target columns."""
+    """The target a run predicted, as its cv.json describes it: the metric, the classes, the target columns (or
+    the labels of one column of labels separated by spaces)."""
     classes, metric = cv["classes"], get_metric(cv["metric"], len(cv["classes"]) if cv["classes"] else None)
-    return Target(metric, LabelCodec(classes) if classes else None, cv.get("targets"))
+    return Target(metric, LabelCodec(classes) if classes else None, cv.get("targets"), cv.get("labels_joined", False))
 
 
 def write_predictions(config: dict, data: CompetitionData, cv: dict, prediction, output_dir: Path, source: str) -> Path:
@@ -78,12 +79,24 @@ def write_predictions(config: dict, data: CompetitionData, cv: dict, prediction,
     values = target.decode(prediction, cv["threshold"])
     submission = build_submission(data.sample_submission, data.test[id_col], values, labels)
     path = write_submission(
-        submission,
-        data.sample_submission,
-        output_dir / "submission.csv",
-        labels=classes if target.metric.submits in ("label", "ranked") else None,
-        probabilities=target.metric.submits == "probability",
-        ranked=target.metric.top_k if target.metric.submits == "ranked" else 0,
+        submission, data.sample_submission, output_dir / "submission.csv", **submission_rules(target)
     )
     log.info("wrote %s (%d rows) from %s", path.name, len(submission), source)
     return path
+
+
+def submission_rules(target: Target) -> dict:
+    """What each submitted value must be (submission.check_column): one of the labels; a probability; the
+    top_k likeliest labels separated by spaces (ranked), or with ranked -1 one or more of them (labels in one
+    column); 0 or 1 for each of several label columns."""
+    submits = target.metric.submits
+    if target.joined:
+        return {"labels": target.names, "probabilities": False, "ranked": -1}
+    if target.multilabel and submits == "label":
+        return {"labels": [0, 1], "probabilities": False, "ranked": 0}
+    labels = target.classes if submits in ("label", "ranked") else None
+    return {
+        "labels": labels,
+        "probabilities": submits == "probability",
+        "ranked": target.metric.top_k * (submits == "ranked"),
+    }

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from sklearn import metrics
 
 from .blend import blend
 from .target import Target, target_names
@@ -33,21 +34,37 @@ def fold_scores(target: Target, y: np.ndarray, folds: np.ndarray, prediction: np
     return scores | {"threshold": choice.threshold, "weights": choice.weights}
 
 
-def write_oof(rows, folds, oof: dict, submitted: np.ndarray, classes, config: dict, output_dir: Path) -> None:
+def write_oof(rows, folds, oof: dict, submitted: np.ndarray, labels, config: dict, output_dir: Path) -> None:
     """oof.csv (id, fold, target, what was submitted, every model's predictions) and folds.csv (id, fold). Several
-    target columns each get theirs: target_<name>, prediction_<name>, prediction_<model>_<name>."""
+    target columns each get theirs: target_<name>, prediction_<name>, prediction_<model>_<name>. labels name the
+    columns of a two-dimensional prediction: the classes, the target columns, or the labels of one column."""
     columns, names = config["columns"], target_names(config)
     table = pd.DataFrame({columns["id"]: rows[columns["id"]], "fold": folds})
     if len(names) == 1:
         table["target"] = rows[names[0]].to_numpy()
     else:
         table = table.assign(**{f"target_{name}": rows[name].to_numpy() for name in names})
-    labels = classes or names  # what names the columns of a two-dimensional prediction
     table = table.assign(**prediction_columns("prediction", submitted, labels))
     for name, prediction in oof.items():
         table = table.assign(**prediction_columns(f"prediction_{name}", prediction, labels))
     table.to_csv(output_dir / "oof.csv", index=False)
     table[[columns["id"], "fold"]].to_csv(output_dir / "folds.csv", index=False)
+
+
+def per_target_scores(target: Target, y: np.ndarray, submitted: np.ndarray, threshold) -> dict:
+    """Each target column's or label's score, of what was submitted, logged: the metric on that column alone, or
+    for label metrics the label's F-score (the metric's beta) at its own threshold."""
+    thresholds = np.broadcast_to(np.asarray(threshold, dtype=float), (y.shape[1],))
+    scores = {}
+    for i, name in enumerate(target.names):
+        if target.metric.submits == "label":
+            decided = (submitted[:, i] >= thresholds[i]).astype("int64")
+            scores[name] = float(metrics.fbeta_score(y[:, i], decided, beta=target.metric.beta, zero_division=0))
+        else:
+            scores[name] = target.metric.score(y[:, i], submitted[:, i])
+    kind = f"F{target.metric.beta:g} at its threshold" if target.metric.submits == "label" else target.metric.name
+    log.info("per target column (%s): %s", kind, ", ".join(f"{name} {score:.5f}" for name, score in scores.items()))
+    return scores
 
 
 def log_scores(report: dict) -> None:
@@ -59,8 +76,11 @@ def log_scores(report: dict) -> None:
     if len([w for w in report["blend_weights"].values() if w]) > 1:
         weights = ", ".join(f"{name} {w:.2f}" for name, w in report["blend_weights"].items() if w)
         log.info("  blend weights, chosen out of fold: %s", weights)
-    if report["threshold"] != 0.5:
-        log.info("  decision threshold, tuned out of fold: %.4f", report["threshold"])
+    threshold = report["threshold"]
+    if isinstance(threshold, list):  # one per label
+        log.info("  decision thresholds per label, tuned out of fold: %s", " ".join(f"{t:.2f}" for t in threshold))
+    elif threshold != 0.5:
+        log.info("  decision threshold, tuned out of fold: %.4f", threshold)
 
 
 def score_table(cv: dict) -> pd.DataFrame:

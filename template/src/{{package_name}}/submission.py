@@ -47,7 +47,8 @@ def check_submission(
     """Raise SubmissionError naming the first way the submission differs from what Kaggle expects.
 
     labels: the values a label column may hold; probabilities: values must lie in [0, 1]; ranked: each value
-    is that many different labels separated by spaces (MAP@3's "cat dog bird").
+    is that many different labels separated by spaces (MAP@3's "cat dog bird"), or with -1 one or more (Planet's
+    "clear primary road").
     """
     if list(submission.columns) != list(sample.columns):
         raise SubmissionError(
@@ -86,10 +87,12 @@ def check_column(
             )
     if ranked:
         known = {str(label) for label in labels}
-        wrong = values.astype(str).str.split().map(lambda w: not (len(w) == len(set(w)) == ranked and set(w) <= known))
+        counts = (ranked,) if ranked > 0 else range(1, len(known) + 1)
+        wrong = values.astype(str).str.split().map(lambda w: not (len(w) == len(set(w)) in counts and set(w) <= known))
         if wrong.any():
+            many = ranked if ranked > 0 else "one or more"
             raise SubmissionError(
-                f"'{name}' holds {values[wrong].tolist()[0]!r}: expected {ranked} different labels separated by"
+                f"'{name}' holds {values[wrong].tolist()[0]!r}: expected {many} different labels separated by"
                 f" spaces, from {sorted(known)}"
             )
     elif labels is not None and not values.isin(labels).all():

@@ -1,8 +1,11 @@
 """The target: class labels <-> class indices for classification, log1p and scaling for regression. The metric
 decides which: rmse, rmsle, mae and mcrmse score values, every other metric scores classes. Values may come in
 several columns (columns.target: [a, b, c], Feedback Prize's six scores): then every model predicts a value per
-column and the metric takes each column's mean. Several 0/1 columns with auc or logloss are labels (multi-label,
-Jigsaw's six kinds of toxicity): a probability per column, the metric again each column's mean."""
+column and the metric takes each column's mean. Several 0/1 columns with auc, logloss, macro_f1, micro_f1 or mean_f2
+are labels (multi-label, Jigsaw's six kinds of toxicity): a probability per column. So is one column of labels
+separated by spaces with micro_f1 or mean_f2, metrics of several labels per row (Planet's "clear primary road"):
+its labels become 0/1 columns, and the submission joins the predicted ones by spaces again. Label metrics decide
+each label at its own threshold, tuned out of fold."""
 
 from pathlib import Path
 
@@ -103,33 +106,35 @@ def predicts_values(config: dict) -> bool:
 
 class Target:
     """What is predicted: the metric that scores it; for classes, the codec between labels and indices; for
-    several target columns, their names."""
+    several target columns or labels, their names; joined: the labels come in one column, separated by spaces."""
 
-    def __init__(self, metric: Metric, codec: LabelCodec | None, names: list | None = None):
-        self.metric, self.codec = metric, codec
-        self.names = names if names and len(names) > 1 else None  # None: one target column
+    def __init__(self, metric: Metric, codec: LabelCodec | None, names: list | None = None, joined: bool = False):
+        self.metric, self.codec, self.joined = metric, codec, joined
+        self.names = names if names and (len(names) > 1 or joined) else None  # None: one target column
 
     @classmethod
     def from_train(cls, labels: pd.Series | pd.DataFrame, config: dict) -> "Target":
         names = target_names(config)
+        metric = get_metric(config["metric"])
         if predicts_values(config):
-            return cls(get_metric(config["metric"]), None, names)
+            return cls(metric, None, names)
         if len(names) > 1:
-            metric = get_metric(config["metric"])
-            if metric.submits != "probability":
+            if metric.labels_per_row == "one":
                 raise ProjectError(
                     f"columns.target names {len(names)} columns and metric {config['metric']} scores one label per"
-                    " row: several target columns take mcrmse, rmse, mae or rmsle (values) or auc or logloss (0/1"
-                    " labels) in config.yaml; thresholds per label (f1) are not built yet"
+                    " row: several target columns take mcrmse, rmse, mae or rmsle (values) or auc, logloss,"
+                    " macro_f1, micro_f1 or mean_f2 (0/1 labels) in config.yaml"
                 )
             return cls(metric, None, names)  # several 0/1 labels per row
+        if metric.labels_per_row == "several":  # one column, its labels separated by spaces
+            return cls(metric, None, label_set(labels), joined=True)
         codec = LabelCodec.from_labels(labels, config["task"])
         return cls(get_metric(config["metric"], len(codec.classes)), codec)
 
     @property
     def multilabel(self) -> bool:
-        """Several 0/1 target columns, a probability each."""
-        return self.names is not None and self.metric.submits == "probability"
+        """Several 0/1 target columns (or labels in one column), a probability each."""
+        return self.names is not None and self.metric.submits != "value"
 
     @property
     def classes(self) -> list | None:
@@ -137,17 +142,39 @@ class Target:
 
     def encode(self, labels: pd.Series) -> np.ndarray:
         """Class indices, or regression values (float64: the values oof.csv keeps, so that its scores repeat), a
-        row of them for several target columns."""
+        row of them for several target columns, or a 0/1 row per label."""
         if self.codec:
             return self.codec.encode(labels)
+        if self.joined:
+            present = labels.astype(str).str.split()
+            return np.array([[name in row for name in self.names] for row in present], dtype="int64")
         return labels.to_numpy(dtype="int64" if self.multilabel else "float64")
 
-    def decode(self, prediction: np.ndarray, threshold: float = 0.5) -> np.ndarray:
-        """What the submission holds: labels for label metrics, the likeliest labels joined by spaces for ranked
-        ones (MAP@3), else the probabilities or values themselves."""
+    def decode(self, prediction: np.ndarray, threshold=0.5) -> np.ndarray:
+        """What the submission holds: labels for label metrics (0/1 per label column, or the labels over their
+        thresholds joined by spaces), the likeliest labels joined by spaces for ranked ones (MAP@3), else the
+        probabilities or values themselves."""
+        if self.metric.submits == "label" and self.multilabel:
+            chosen = to_labels(prediction, threshold, multilabel=True)
+            if not self.joined:
+                return chosen
+            # A row with no label over its threshold gets its likeliest: an empty cell reads back as missing.
+            chosen[np.arange(len(chosen)), prediction.argmax(axis=1)] |= chosen.sum(axis=1) == 0
+            return np.array([" ".join(np.array(self.names)[row == 1]) for row in chosen], dtype=object)
         if self.metric.submits == "label":
             return self.codec.decode(to_labels(prediction, threshold))
         if self.metric.submits == "ranked":
             ranked = self.codec.decode(top_classes(prediction, self.metric.top_k).ravel()).reshape(len(prediction), -1)
             return np.array([" ".join(str(label) for label in row) for row in ranked], dtype=object)
         return prediction
+
+
+def label_set(labels: pd.Series) -> list[str]:
+    """The labels that a column of labels separated by spaces holds, sorted."""
+    found = sorted({label for row in labels.astype(str) for label in row.split()})
+    if len(found) < 2:
+        raise ProjectError(
+            f"column {labels.name} holds {len(found)} distinct label(s) separated by spaces: the metric scores several"
+            " labels per row (micro_f1, mean_f2); for one label per row take macro_f1 or accuracy in config.yaml"
+        )
+    return found

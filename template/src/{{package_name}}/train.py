@@ -26,7 +26,7 @@ from .report import (
     plot_learning_curves,
     plot_out_of_fold,
 )
-from .scores import log_scores, model_scores, write_oof
+from .scores import log_scores, model_scores, per_target_scores, write_oof
 from .seeds import build_seeded_models, seed_gains
 from .target import Target, target_column
 
@@ -128,6 +128,7 @@ def train_folds(config: dict, data, output_dir: Path, smoke: bool, on_fold=None,
         "rows": len(rows),
         "classes": target.classes,
         "targets": target.names,
+        "labels_joined": target.joined,
         "scores": model_scores(target, y, folds, oof, choices),
         "submission_model": chosen.name,
         "blend_weights": chosen.weights,
@@ -142,10 +143,8 @@ def train_folds(config: dict, data, output_dir: Path, smoke: bool, on_fold=None,
         report["seeds"] = {"count": count, "models": gains}
         for name, gain in gains.items():
             log.info("cv.seeds: %s %.5f averaged, %.5f with one seed", name, gain["averaged"], gain["first_seed"])
-    if target.names:  # several target columns: each one's score, of what was submitted
-        per_target = {name: target.metric.score(y[:, i], submitted[:, i]) for i, name in enumerate(target.names)}
-        report["per_target"] = per_target
-        log.info("per target column: %s", ", ".join(f"{name} {score:.5f}" for name, score in per_target.items()))
+    if target.names:  # several target columns or labels: each one's score, of what was submitted
+        report["per_target"] = per_target_scores(target, y, submitted, chosen.threshold)
     if target.classes:
         predicted = to_labels(submitted, chosen.threshold)
         matrix = output_dir / "confusion_matrix.png"
@@ -156,7 +155,7 @@ def train_folds(config: dict, data, output_dir: Path, smoke: bool, on_fold=None,
     if importance:  # the 20 largest shares of each model that saved its importance
         report["feature_importance"] = {model: dict(list(shares.items())[:20]) for model, shares in importance.items()}
     (output_dir / "cv.json").write_text(json.dumps(report, indent=2))
-    write_oof(rows, folds, oof, submitted, target.classes, config, output_dir)
+    write_oof(rows, folds, oof, submitted, target.classes or target.names, config, output_dir)
     log_scores(report)
     predict_test(config, data, output_dir, models)
     return report
