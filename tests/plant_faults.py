@@ -58,7 +58,9 @@ SEVERAL_IMAGE_TEST = (
     "tests/test_train.py::test_several_target_columns_are_each_predicted_and_submitted_in_their_own_column"
 )
 METADATA_TEST = "tests/test_train.py::test_metadata_reaches_both_models_and_is_encoded_on_the_training_fold"
-LABEL_SET_TEST = "tests/test_train.py::test_labels_in_one_column_are_predicted_as_a_set_each_at_its_own_threshold_and_submitted_joined"
+LABEL_SET_TEST = (
+    "tests/test_train.py::test_labels_in_one_column_each_get_a_threshold_and_are_submitted_joined_by_spaces"
+)
 LABEL_THRESHOLDS_TEST = (
     "tests/test_parts.py::test_several_labels_are_each_decided_at_the_threshold_that_scores_best_out_of_fold"
 )
@@ -1193,8 +1195,8 @@ FAULTS = [
     Fault(
         "train_dir auto looks only in train/",
         IMAGE + "images.py",
-        'TRAIN_DIRS, TEST_DIRS = ("train", "train_images", "images"), ("test", "test_images")',
-        'TRAIN_DIRS, TEST_DIRS = ("train",), ("test", "test_images")',
+        'TRAIN_DIRS = ("train", "train_images", "train-jpg", "images")',
+        'TRAIN_DIRS = ("train",)',
         ["tests/test_images.py::test_train_dir_auto_finds_the_other_usual_folder_names[train_images]"],
         IMAGES_3,
     ),
@@ -2047,6 +2049,20 @@ FAULTS = [
         '            decided = (submitted[:, i] >= 0.5).astype("int64")\n',
         [SEVERAL_TARGETS_TEST + "[micro_f1]"],
         TEXT,
+    ),
+    Fault(
+        "Planet's second test folder (test-jpg-additional) never searched",
+        IMAGE + "images.py",
+        '        folders = find_dirs(data_dir, setting, candidates, every=split == "test")\n',
+        "        folders = find_dirs(data_dir, setting, candidates)\n",
+        ["tests/test_examples.py::test_example_renders[planet-understanding-the-amazon-from-space]"],
+    ),
+    Fault(
+        "train_v2.csv not taken for train.csv",
+        SRC + "paths.py",
+        "    return candidates[0] if not path.is_file() and len(candidates) == 1 else path\n",
+        "    return path\n",
+        ["tests/test_examples.py::test_example_renders[planet-understanding-the-amazon-from-space]"],
     ),
 ]
 

@@ -21,6 +21,8 @@ QUIRKS = {
     "jigsaw-toxic-comment-classification-challenge": {"text_column": "comment_text"},
     "petfinder-pawpularity-score": {"metadata": True},  # a site and an age beside the images (see synthetic.py)
     "siim-isic-melanoma-classification": {"metadata": True},
+    # Planet's file names (train_v2.csv, train-jpg/, test-jpg/ and test-jpg-additional/), labels in one column
+    "planet-understanding-the-amazon-from-space": {"planet": True, "sample_name": "sample_submission_v2.csv"},
     "playground-series-s5e6": {"labels": ("10-26-26", "14-35-14", "17-17-17", "20-20", "28-28", "DAP", "Urea")},
 }
 
@@ -65,6 +67,9 @@ def test_example_renders(tmp_path: Path, example: Path):
     if answers["metric"] in ("accuracy", "f1", "macro_f1"):  # labels, written as the competition writes them
         labels = quirks.get("labels") or quirks.get("classes") or (0, 1)
         assert set(written) <= {str(label) for label in labels}
+    if answers["metric"] == "mean_f2":  # each image's labels found in train_v2.csv, separated by spaces
+        assert cv["labels_joined"] and cv["targets"] == ["bright", "clear", "dark", "extreme", "glare"]
+        assert written.str.split().map(lambda labels: 0 < len(labels) == len(set(labels) & set(cv["targets"]))).all()
     if answers["metric"] == "map@3":  # the three likeliest fertilizers, separated by spaces
         labels = {str(label) for label in quirks["labels"]}
         assert written.str.split().map(lambda guesses: len(set(guesses)) == 3 and set(guesses) <= labels).all()

@@ -64,6 +64,7 @@ def write_competition(
     seed: int = 0,
     mislabelled: int = 0,
     metadata: bool = False,
+    planet: bool = False,
 ) -> Path:
     """train/test images, sample_submission.csv and solution.csv (the test images' answers) in one of the
     layouts: csv, folders, pixels, tfrecords.
@@ -76,7 +77,9 @@ def write_competition(
     at random brightness, so only the metadata tells the answers. Several target columns (csv layout): values
     that rise with the brightness, fall with it, or grow away from the middle (columns 0, 1, 2, then again), or for
     a metric of labels 0/1 labels: dark, bright, middling (one of three brightness classes each, then again). For
-    micro_f1 and mean_f2 with one target column, a set of labels per image in it, separated by spaces (label_set)."""
+    micro_f1 and mean_f2 with one target column, a set of labels per image in it, separated by spaces (label_set).
+    planet (csv layout): Planet's file names: train_v2.csv, train-jpg/, the test images split between test-jpg/
+    and test-jpg-additional/, no test.csv (the sample names the test images)."""
     rng = np.random.default_rng(seed)
     classes = list(classes)
     if per_class is None:
@@ -141,9 +144,10 @@ def write_competition(
     folder.mkdir(parents=True, exist_ok=True)
     if layout == "csv":
         for name, ids, pixels in (("train", train_ids, train_pixels), ("test", test_ids, test_pixels)):
-            (folder / name).mkdir()
             for k, (i, p) in enumerate(zip(ids, pixels, strict=True)):
-                save(p, folder / name / i, k)
+                place = folder / (f"{name}-jpg{'-additional' * (k % 2 * (name == 'test'))}" if planet else name)
+                place.mkdir(exist_ok=True)
+                save(p, place / i, k)
         columns = {**extra, **several}
         train_extra, test_extra = ({name: pair[k] for name, pair in columns.items()} for k in (0, 1))
         group = config["columns"]["group"]
@@ -151,7 +155,8 @@ def write_competition(
             train_extra[group] = [f"patient{k // 3}" for k in range(rows)]
             test_extra[group] = [f"patient_t{k // 3}" for k in range(test_count)]
         answers = {} if several else {target: train_labels}  # several: in train_extra
-        pd.DataFrame({id_col: train_ids, **train_extra, **answers}).to_csv(folder / "train.csv", index=False)
+        train_name = "train_v2.csv" if planet else "train.csv"
+        pd.DataFrame({id_col: train_ids, **train_extra, **answers}).to_csv(folder / train_name, index=False)
         test_table = pd.DataFrame({id_col: test_ids, **test_extra})
         if several:  # the sample a column per target, the answers kept apart
             blank = 0.0 if config["metric"] in VALUE_METRICS else 0.5
@@ -161,7 +166,8 @@ def write_competition(
             test_table[[id_col, *target]].to_csv(folder / "solution.csv", index=False)
             test_table.drop(columns=list(target)).to_csv(folder / "test.csv", index=False)
             return folder
-        test_table.to_csv(folder / "test.csv", index=False)
+        if not planet:
+            test_table.to_csv(folder / "test.csv", index=False)
     elif layout == "folders":  # the id is the file name, as in Plant Seedlings
         for k, (label, p) in enumerate(zip(train_labels, train_pixels, strict=True)):
             (folder / "train" / str(label)).mkdir(parents=True, exist_ok=True)

@@ -1,7 +1,8 @@
 """Where a competition keeps its images, in the four layouts Kaggle uses, turned into tables of records.
 
-1. csv:       train.csv with an id and a label; images at train/<id>.<ext> and test/<id>.<ext>
-              (or a column holding each image's path); test ids from test.csv or sample_submission.csv
+1. csv:       train.csv (or the one train*.csv: train_v2.csv) with an id and a label; images at
+              train/<id>.<ext> and test/<id>.<ext> (or a column holding each image's path; or the folders
+              images.train_dir and test_dir name, one or several); test ids from test.csv or sample_submission.csv
 2. folders:   train/<class>/<file>, test/<file>; the id is the file name
 3. pixels:    train.csv with a label and pixel0..pixelN; test.csv with the pixels (Digit Recognizer);
               without an id column, the id is the 1-based row number
@@ -20,11 +21,13 @@ import numpy as np
 import pandas as pd
 
 from .config import ProjectError
+from .paths import train_csv
 from .target import predicts_values, target_names
 
 log = logging.getLogger(__name__)
 EXTENSIONS = {".png", ".jpg", ".jpeg", ".bmp", ".gif"}
-TRAIN_DIRS, TEST_DIRS = ("train", "train_images", "images"), ("test", "test_images")
+TRAIN_DIRS = ("train", "train_images", "train-jpg", "images")
+TEST_DIRS = ("test", "test_images", "test-jpg", "test-jpg-additional")  # Planet's test images lie in the last two
 
 
 class ImageError(ProjectError):
@@ -47,30 +50,33 @@ def detect_layout(data_dir: Path, config: dict) -> str:
         return layout
     if any(data_dir.rglob("*.tfrec")):
         return "tfrecords"
-    if (data_dir / "train.csv").is_file():
+    if train_csv(data_dir).is_file():
         try:
-            header = pd.read_csv(data_dir / "train.csv", nrows=0).columns
+            header = pd.read_csv(train_csv(data_dir), nrows=0).columns
         except (ValueError, UnicodeDecodeError):  # unreadable: reading it as the csv layout says why in one line
             return "csv"
         return "pixels" if any(re.fullmatch(r"pixel_?\d+", str(c)) for c in header) else "csv"
     return "folders"
 
 
-def find_dir(data_dir: Path, setting: str, candidates: tuple) -> Path:
+def find_dirs(data_dir: Path, setting: str | list, candidates: tuple, every: bool = False) -> list[Path]:
+    """The image folders a setting names: one or several; with auto the first of the usual names that is there,
+    or with `every` all that are (test images: Planet's lie in two folders)."""
     if setting != "auto":
-        return data_dir / setting
-    for name in candidates:
-        if (data_dir / name).is_dir():
-            return data_dir / name
-    raise ImageError(f"no image folder ({' or '.join(candidates)}) in {data_dir}: set images.train_dir/test_dir")
+        return [data_dir / name for name in ([setting] if isinstance(setting, str) else setting)]
+    found = [data_dir / name for name in candidates if (data_dir / name).is_dir()]
+    if not found:
+        raise ImageError(f"no image folder ({' or '.join(candidates)}) in {data_dir}: set images.train_dir/test_dir")
+    return found if every else found[:1]
 
 
-def index_files(folder: Path) -> dict[str, Path]:
-    """Every image file in a folder, found by its name and by its name without the extension."""
+def index_files(folders: list[Path]) -> dict[str, Path]:
+    """Every image file in the folders, found by its name and by its name without the extension."""
     found = {}
-    for path in sorted(folder.iterdir()):
-        if path.suffix.lower() in EXTENSIONS:
-            found[path.name] = found.setdefault(path.stem, path)
+    for folder in folders:
+        for path in sorted(folder.iterdir()):
+            if path.suffix.lower() in EXTENSIONS:
+                found[path.name] = found.setdefault(path.stem, path)
     return found
 
 
@@ -88,9 +94,9 @@ def attach_files(frame: pd.DataFrame, data_dir: Path, config: dict, split: str) 
             if split == "train"
             else (config["images"]["test_dir"], TEST_DIRS)
         )
-        folder = find_dir(data_dir, setting, candidates)
-        files = index_files(folder)
-        paths = [files.get(str(i), folder / str(i)) for i in frame[id_col]]
+        folders = find_dirs(data_dir, setting, candidates, every=split == "test")
+        files = index_files(folders)
+        paths = [files.get(str(i), folders[0] / str(i)) for i in frame[id_col]]
     return frame.assign(image=[str(p) for p in paths])
 
 
@@ -98,7 +104,7 @@ def read_csv_layout(data_dir: Path, config: dict, sample: pd.DataFrame) -> tuple
     from .data import read_csv  # data.py imports this module: imported here, when it is loaded
 
     id_col, competition = config["columns"]["id"], config["competition"]
-    train = read_csv(data_dir / "train.csv", competition, id_col)
+    train = read_csv(train_csv(data_dir), competition, id_col)
     test_csv = data_dir / "test.csv"
     test = read_csv(test_csv, competition, id_col) if test_csv.is_file() else sample[[id_col]].copy()
     return attach_files(train, data_dir, config, "train"), attach_files(test, data_dir, config, "test")
@@ -106,7 +112,7 @@ def read_csv_layout(data_dir: Path, config: dict, sample: pd.DataFrame) -> tuple
 
 def read_folders_layout(data_dir: Path, config: dict, sample: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     id_col, target = config["columns"]["id"], config["columns"]["target"]
-    train_dir = find_dir(data_dir, config["images"]["train_dir"], TRAIN_DIRS)
+    train_dir = find_dirs(data_dir, config["images"]["train_dir"], TRAIN_DIRS)[0]
     rows = [
         {id_col: path.name, target: folder.name, "image": str(path)}
         for folder in sorted(p for p in train_dir.iterdir() if p.is_dir())

@@ -34,3 +34,10 @@ def pretrained_path(config: dict) -> str:
     given = str(config["model"]["pretrained"])
     packed = input_root() / config["kaggle"]["offline"]["dataset"] / "weights" / Path(given).name
     return str(packed) if on_kaggle() and not Path(given).exists() and packed.exists() else given
+
+
+def train_csv(data_dir: Path) -> Path:
+    """train.csv, or the one file named like it (Planet ships train_v2.csv)."""
+    path = Path(data_dir) / "train.csv"
+    candidates = sorted(Path(data_dir).glob("train*.csv"))
+    return candidates[0] if not path.is_file() and len(candidates) == 1 else path
