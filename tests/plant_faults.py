@@ -58,6 +58,9 @@ SEVERAL_IMAGE_TEST = (
     "tests/test_train.py::test_several_target_columns_are_each_predicted_and_submitted_in_their_own_column"
 )
 METADATA_TEST = "tests/test_train.py::test_metadata_reaches_both_models_and_is_encoded_on_the_training_fold"
+TABLE_SEVERAL_TEST = (
+    "tests/test_train.py::test_several_target_columns_are_each_predicted_scored_and_submitted_in_their_own_column"
+)
 LABEL_SET_TEST = (
     "tests/test_train.py::test_labels_in_one_column_each_get_a_threshold_and_are_submitted_joined_by_spaces"
 )
@@ -2020,7 +2023,7 @@ FAULTS = [
     ),
     Fault(
         "label metrics of several labels per row treated as values by the networks",
-        variant("not tabular") + "linear.py",
+        SRC + "target.py",
         '    return n_classes is None and get_metric(metric).submits != "value"\n',
         '    return n_classes is None and get_metric(metric).submits == "probability"\n',
         [LABEL_SET_TEST],
@@ -2063,6 +2066,38 @@ FAULTS = [
         "    return candidates[0] if not path.is_file() and len(candidates) == 1 else path\n",
         "    return path\n",
         ["tests/test_examples.py::test_example_renders[planet-understanding-the-amazon-from-space]"],
+    ),
+    Fault(
+        "the trees of a table fit the first target column for every column",
+        TABULAR + "reference.py",
+        "        columns = [y] if y.ndim == 1 else list(y.T)\n",
+        "        columns = [y] if y.ndim == 1 else [y[:, 0]] * y.shape[1]\n",
+        [TABLE_SEVERAL_TEST],
+        ["--task", "tabular-regression", "--metric", "rmse"],
+    ),
+    Fault(
+        "the table network one output wide for several target columns",
+        TABULAR + "models.py",
+        "    n_targets = len(target.names) if target.names else 1  # target columns\n",
+        "    n_targets = 1\n",
+        [TABLE_SEVERAL_TEST],
+        ["--task", "tabular-regression", "--metric", "rmse"],
+    ),
+    Fault(
+        "the table network's 0/1 label columns come out as raw scores, not probabilities",
+        TABULAR + "model.py",
+        '    if not n_classes and multilabel(n_classes, config["metric"]):\n',
+        "    if False:\n",
+        [TABLE_SEVERAL_TEST],
+        BINARY_AUC,
+    ),
+    Fault(
+        "a table's label column with one value in a fold stops the trees",
+        TABULAR + "reference.py",
+        "        if self.labels and len(np.unique(y)) < 2:\n",
+        "        if False:\n",
+        ["tests/test_train.py::test_a_label_column_with_one_value_in_the_training_rows_predicts_its_smoothed_share"],
+        BINARY_AUC,
     ),
 ]
 

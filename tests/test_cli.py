@@ -30,10 +30,12 @@ BAD_ANSWERS = [
     (["--package-name", "keras"], "not usable"),
     (["--id-column", "y", "--target", "y"], "must differ"),
     (["--id-column", "y", "--target", "a,y", "--task", "nlp", "--metric", "mcrmse"], "must differ"),
-    (["--task", "tabular-regression", "--target", "a,b"], "built for nlp and image projects so far"),
+    (["--task", "multiclass-classification", "--target", "a,b"], "take tabular-regression (values) or binary"),
     (["--task", "image-classification", "--target", "a,b"], "metric accuracy scores one label per row"),
     (["--task", "nlp", "--target", "a,b"], "metric f1 scores one label per row; several target columns take mcrmse"),
     (["--task", "nlp", "--target", "a,,b", "--metric", "mcrmse"], "names an empty column"),
+    (["--task", "binary-classification", "--metric", "mean_f2"], "mean_f2 scores several labels per row, built for"),
+    (["--task", "image-classification", "--metric", "micro_f1", "--cv", "stratified"], "several target columns or"),
 ]
 
 

@@ -29,6 +29,11 @@ def signal(frame: pd.DataFrame) -> np.ndarray:
     return 1.5 * frame["size"] - frame["weight"].fillna(0) + (frame["colour"] == "red") * 1.0
 
 
+def column_signals(frame: pd.DataFrame) -> list[np.ndarray]:
+    """For several target columns: each follows a feature of its own (size, weight, red), then again."""
+    return [1.5 * frame["size"], -1.5 * frame["weight"].fillna(0), 2.0 * (frame["colour"] == "red") - 0.5]
+
+
 def write_competition(
     folder: Path,
     config: dict,
@@ -40,6 +45,8 @@ def write_competition(
 ) -> Path:
     """Write train.csv, test.csv, sample_submission.csv and solution.csv (the test rows' answers). `labels`: the
     classes, from lowest signal to highest (default 0/1 for a binary task, four names for a multiclass one).
+    Several target columns (columns.target a list): a value each (regression) or a 0/1 label each (binary), every
+    column following a feature of its own (column_signals).
 
     noise_columns adds columns of pure noise; shuffle_labels permutes the target, so no column predicts it.
     """
@@ -58,7 +65,17 @@ def write_competition(
     test_score = signal(test) + rng.normal(scale=0.5, size=len(test))
     sample = pd.DataFrame({id_col: np.sort(test[id_col].to_numpy())})  # not test.csv's row order
     solution = pd.DataFrame({id_col: test[id_col]})
-    if config["task"] == "tabular-regression":
+    if not isinstance(target, str):  # several columns: values (regression) or 0/1 labels, each its own feature's
+        for frame, answers in ((train, train), (test, solution)):
+            signals = column_signals(frame)
+            for j, name in enumerate(target):
+                noisy = signals[j % 3] + rng.normal(scale=0.5, size=len(frame))
+                if config["task"] == "tabular-regression":
+                    answers[name] = np.round(100 * np.exp(0.3 * noisy), 2)
+                else:
+                    answers[name] = (noisy > 0.3).astype(int)
+        sample = sample.assign(**{name: 0.0 if config["task"] == "tabular-regression" else 0.5 for name in target})
+    elif config["task"] == "tabular-regression":
         train[target] = np.round(100 * np.exp(0.5 * score), 2)  # positive, skewed like prices
         solution[target] = np.round(100 * np.exp(0.5 * test_score), 2)
         sample[target] = 0.0
@@ -80,7 +97,8 @@ def write_competition(
         else:
             sample[target] = labels[0]
     if shuffle_labels:
-        train[target] = rng.permutation(train[target].to_numpy())
+        for name in [target] if isinstance(target, str) else target:
+            train[name] = rng.permutation(train[name].to_numpy())
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     train.to_csv(folder / "train.csv", index=False)

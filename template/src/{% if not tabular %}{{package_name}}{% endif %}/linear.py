@@ -9,7 +9,7 @@ from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
 
-from .metrics import get_metric
+from .target import multilabel
 
 
 def linear_head(n_classes: int | None, C: float, metric: str):
@@ -35,11 +35,6 @@ def head_predictions(pipeline: Pipeline, inputs, n_classes: int | None, metric: 
     probabilities = np.zeros((len(inputs), n_classes))
     probabilities[:, pipeline.classes_] = pipeline.predict_proba(inputs)  # a fold may lack a class
     return probabilities[:, 1] if n_classes == 2 else probabilities
-
-
-def multilabel(n_classes: int | None, metric: str) -> bool:
-    """Several labels per row (0/1 columns, or labels in one column): no classes, and a metric of classes."""
-    return n_classes is None and get_metric(metric).submits != "value"
 
 
 class EachLabel(ClassifierMixin, BaseEstimator):

@@ -9,8 +9,7 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from .linear import multilabel
-from .target import scaled_values, unscaled_values
+from .target import multilabel, scaled_values, unscaled_values
 
 
 class Head:

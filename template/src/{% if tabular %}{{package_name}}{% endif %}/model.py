@@ -16,7 +16,7 @@ import numpy as np
 from .batches import ShuffledFullBatches, early_stopping_split, predict_rows, take, usable_batch_size, wrap_to_multiple
 from .epochs import epoch_log
 from .preprocess import NeuralInputs
-from .target import TargetScaler
+from .target import TargetScaler, multilabel
 
 PREDICT_BATCH = 1024  # splits evenly over 1, 2, 4 or 8 devices
 MIN_STEPS = 32  # small tables train in smaller batches, so that an epoch still takes this many steps
@@ -40,7 +40,8 @@ def small_uniform(shape, dtype=None) -> np.ndarray:
 
 
 def loss_for(config: dict):
-    """auto: cross-entropy for classes, else by metric (rmsle trains on log1p(target), so mse there too)."""
+    """auto: cross-entropy for classes (binary cross-entropy per column for several 0/1 labels), else by metric
+    (rmsle trains on log1p(target), so mse there too)."""
     loss = config["model"]["loss"]
     if loss == "auto":
         classes = {"binary-classification": "binary_crossentropy", "multiclass-classification": "crossentropy"}
@@ -55,11 +56,18 @@ def loss_for(config: dict):
     return losses[loss]
 
 
-def output_layer(config: dict, n_classes: int | None, class_shares: np.ndarray | None):
-    """Sigmoid, softmax or linear. For classes the bias starts at the log of each class's share, so the first
-    epoch does not spend itself learning the base rate. float32 keeps the loss stable under mixed precision."""
+def output_layer(config: dict, n_classes: int | None, class_shares: np.ndarray | None, n_targets: int = 1):
+    """Sigmoid, softmax or linear (a linear output per target column, or a sigmoid per 0/1 label column for
+    several). For classes and labels the bias starts at the log-odds of each one's share, so the first epoch does
+    not spend itself learning the base rate. float32 keeps the loss stable under mixed precision."""
+    if not n_classes and multilabel(n_classes, config["metric"]):
+        shares = np.clip(np.full(n_targets, 0.5) if class_shares is None else class_shares, 1e-3, 1 - 1e-3)
+        bias = keras.initializers.Constant(np.log(shares / (1 - shares)))
+        return keras.layers.Dense(
+            n_targets, "sigmoid", kernel_initializer=glorot_uniform, bias_initializer=bias, dtype="float32", name="p"
+        )
     if not n_classes:
-        return keras.layers.Dense(1, kernel_initializer=glorot_uniform, dtype="float32", name="value")
+        return keras.layers.Dense(n_targets, kernel_initializer=glorot_uniform, dtype="float32", name="value")
     if class_shares is None:  # a network rebuilt to load trained weights
         class_shares = np.full(n_classes, 1 / n_classes)
     shares = np.clip(class_shares, 1e-3, 1 - 1e-3)
@@ -114,8 +122,10 @@ class KerasNetwork:
     name = "keras"
     outputs = ["keras"]  # the predictions it returns
 
-    def __init__(self, config: dict, roles: dict, setup, n_classes: int | None):
+    def __init__(self, config: dict, roles: dict, setup, n_classes: int | None, n_targets: int = 1):
         self.config, self.roles, self.setup, self.n_classes = config, roles, setup, n_classes
+        self.n_targets = n_targets  # without classes: how many target columns (values, or 0/1 labels)
+        self.labels = multilabel(n_classes, config["metric"])  # several 0/1 label columns
         self.networks = {}  # fold folder -> its network built in this run, so prediction does not build it again
 
     def fit(self, rows, y: np.ndarray, fold_dir: Path) -> dict:
@@ -127,7 +137,7 @@ class KerasNetwork:
         fit_rows, stop_rows = early_stopping_split(np.arange(len(y)), classes, config["cv"]["seed"])
         x_fit, x_stop = take(inputs, fit_rows), take(inputs, stop_rows)
         y_fit, y_stop = y[fit_rows].astype("float32"), y[stop_rows].astype("float32")
-        scaler = None if self.n_classes else TargetScaler(log=config["metric"] == "rmsle").fit(y_fit)
+        scaler = None if self.n_classes or self.labels else TargetScaler(log=config["metric"] == "rmsle").fit(y_fit)
         if scaler:
             y_fit, y_stop = scaler.transform(y_fit), scaler.transform(y_stop)
         batch = min(setup.batch_size, max(len(y_fit) // MIN_STEPS, 16))
@@ -135,9 +145,12 @@ class KerasNetwork:
         stop_batch = usable_batch_size(setup.batch_size, len(y_stop), setup.replicas)
         batches = ShuffledFullBatches(x_fit, y_fit, batch, seed=config["cv"]["seed"], workers=setup.workers)
         epochs = max(training["epochs"], -(-training["min_steps"] // len(batches)))  # small tables: more epochs
-        shares = np.bincount(y_fit.astype("int64"), minlength=self.n_classes) / len(y_fit) if self.n_classes else None
+        if self.n_classes:
+            shares = np.bincount(y_fit.astype("int64"), minlength=self.n_classes) / len(y_fit)
+        else:  # each label's share (values: unused)
+            shares = y_fit.reshape(len(y_fit), -1).mean(axis=0) if self.labels else None
         with setup.scope():
-            output = output_layer(config, self.n_classes, shares)
+            output = output_layer(config, self.n_classes, shares, self.n_targets)
             model = build_model(inputs, preprocessor.cardinalities, config, output)
             schedule = learning_rate_schedule(setup.learning_rate, epochs * len(batches), config)
             optimizer = keras.optimizers.AdamW(schedule, weight_decay=training["weight_decay"])
@@ -160,11 +173,12 @@ class KerasNetwork:
         return history.history
 
     def predict(self, rows, fold_dir: Path) -> dict[str, np.ndarray]:
-        """Values for regression; the second class's probability, or one probability per class."""
+        """Values for regression (a row of them for several target columns); the second class's probability, one
+        probability per class, or one per 0/1 label column."""
         parts = joblib.load(fold_dir / "preprocess.joblib")
         inputs = parts["preprocessor"].transform(rows)
         if fold_dir not in self.networks:
-            output = output_layer(self.config, self.n_classes, None)
+            output = output_layer(self.config, self.n_classes, None, self.n_targets)
             self.networks[fold_dir] = build_model(inputs, parts["preprocessor"].cardinalities, self.config, output)
         model = self.networks[fold_dir]
         model.load_weights(fold_dir / "keras.weights.h5")  # always the saved weights, as a later predict reads them

@@ -14,7 +14,8 @@ log = logging.getLogger(__name__)
 def build_models(config: dict, data, setup, target, report_dir=None) -> tuple[list[FoldModel], dict]:
     """The network and the reference, and the facts about their inputs that cv.json reports."""
     roles = infer_roles(data.train, data.test, config)
-    n_classes = len(target.classes) if target.classes else None
+    n_classes = len(target.classes) if target.classes else None  # None: values, or several 0/1 label columns
+    n_targets = len(target.names) if target.names else 1  # target columns
     reference = Reference(config, roles, n_classes)
     log.info("reference: %s", reference.describe())
     facts = {
@@ -22,4 +23,4 @@ def build_models(config: dict, data, setup, target, report_dir=None) -> tuple[li
         "features": {"numeric": roles["numeric"], "categorical": roles["categorical"]},
         "dropped_columns": {c: reason for c, reason in roles["dropped"].items() if c in data.train.columns},
     }
-    return [KerasNetwork(config, roles, setup, n_classes), reference], facts
+    return [KerasNetwork(config, roles, setup, n_classes, n_targets), reference], facts

@@ -12,13 +12,15 @@ from sklearn.impute import SimpleImputer
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer, OrdinalEncoder, QuantileTransformer
 
+from .target import target_names
+
 log = logging.getLogger(__name__)
 
 
 def infer_roles(train: pd.DataFrame, test: pd.DataFrame, config: dict) -> dict:
     """Split the feature columns into numeric and categorical; record why the others were dropped."""
     columns = config["columns"]
-    dropped = {columns["id"]: "id column", columns["target"]: "target"}
+    dropped = {columns["id"]: "id column"} | {name: "target" for name in target_names(config)}
     if columns["group"]:
         dropped[columns["group"]] = "group column (a new group in test would make it useless)"
     dropped |= {c: "listed in columns.drop" for c in columns["drop"]}

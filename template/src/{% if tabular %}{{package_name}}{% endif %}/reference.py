@@ -15,6 +15,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostin
 
 from .batches import early_stopping_split
 from .preprocess import tree_preprocessor
+from .target import multilabel
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +80,7 @@ class Reference:
         self.config, self.roles, self.n_classes = config, roles, n_classes
         self.library = "lightgbm" if lightgbm_installed() else "sklearn"
         self.log_target = config["metric"] == "rmsle"  # rmsle is rmse on log1p(target)
+        self.labels = multilabel(n_classes, config["metric"])  # several 0/1 label columns
 
     def describe(self) -> str:
         if self.library == "lightgbm":
@@ -86,11 +88,31 @@ class Reference:
         return "scikit-learn HistGradientBoosting (lightgbm is not installed: `pip install lightgbm` is faster)"
 
     def fit(self, rows, y: np.ndarray, fold_dir: Path) -> dict | None:
-        """Fit on the training fold's rows; with early stopping, returns LightGBM's loss per boosting round on
-        the rows it fits and on the early-stopping slice (the learning curve)."""
+        """Fit on the training fold's rows, a boosting model per target column; with early stopping, returns
+        LightGBM's loss per boosting round on the rows it fits and on the early-stopping slice (the learning
+        curve; for several columns their mean, round by round, over the columns still boosting)."""
         preprocessor = tree_preprocessor(self.roles, self.config).fit(rows)
         features = preprocessor.transform(rows)
         y = np.log1p(y) if self.log_target else y
+        columns = [y] if y.ndim == 1 else list(y.T)
+        models, curves = zip(*(self.fit_column(features, column) for column in columns), strict=True)
+        joblib.dump({"preprocessor": preprocessor, "models": list(models)}, fold_dir / "reference.joblib")
+        gains = [
+            model.booster_.feature_importance(importance_type="gain") for model in models if hasattr(model, "booster_")
+        ]
+        if gains:  # LightGBM: each feature's share of the gain (all columns' trees), for feature_importance.png
+            gain = np.sum(gains, axis=0)
+            names = self.roles["categorical"] + self.roles["numeric"]  # tree_preprocessor's column order
+            shares = {name: float(g / max(gain.sum(), 1e-12)) for name, g in zip(names, gain, strict=True)}
+            (fold_dir / "importance.json").write_text(json.dumps({self.name: shares}))
+        curves = [curve for curve in curves if curve]
+        return mean_curve(curves) if curves else None
+
+    def fit_column(self, features: np.ndarray, y: np.ndarray) -> tuple:
+        """One target column's boosting model and its learning curve (or None). A 0/1 label with one value in
+        these rows (a rare one, absent from a fold) gets its smoothed share, (positives + 1) / (rows + 2), instead."""
+        if self.labels and len(np.unique(y)) < 2:
+            return (y.sum() + 1) / (len(y) + 2), None
         model = build_boosting(self.config, len(self.roles["categorical"]), self.library)
         settings = self.config["reference"]
         if self.library == "lightgbm" and settings["early_stopping"]:
@@ -98,7 +120,7 @@ class Reference:
 
             # The trees stop growing when a slice of the training fold stops improving: never the validation fold.
             # The network's slice (stratified where every class can be split): small folds of many classes too.
-            classes = y if self.n_classes else None
+            classes = y if self.n_classes or self.labels else None
             fit_rows, stop_rows = early_stopping_split(np.arange(len(y)), classes, self.config["cv"]["seed"])
             x_fit, x_stop, y_fit, y_stop = features[fit_rows], features[stop_rows], y[fit_rows], y[stop_rows]
             # The fitted rows are scored too, for the learning curve; named "training", early stopping ignores them.
@@ -112,30 +134,42 @@ class Reference:
                 callbacks=[lightgbm.early_stopping(settings["early_stopping_rounds"], verbose=False)],
                 **stop,
             )
-        elif self.library == "lightgbm":
+            # {"training": {loss: [...]}, "early_stopping": {loss: [...]}}
+            fitted, stopping = (list(model.evals_result_[name].values())[0] for name in stop["eval_names"])
+            return model, {"loss": fitted, "val_loss": stopping}
+        if self.library == "lightgbm":
             model.fit(features, y, categorical_feature=list(range(len(self.roles["categorical"]))))
         else:
             model.fit(features, y)
-        joblib.dump({"preprocessor": preprocessor, "model": model}, fold_dir / "reference.joblib")
-        if hasattr(model, "booster_"):  # LightGBM: each feature's share of the gain, for feature_importance.png
-            gain = model.booster_.feature_importance(importance_type="gain")
-            names = self.roles["categorical"] + self.roles["numeric"]  # tree_preprocessor's column order
-            shares = {name: float(g / max(gain.sum(), 1e-12)) for name, g in zip(names, gain, strict=True)}
-            (fold_dir / "importance.json").write_text(json.dumps({self.name: shares}))
-        if getattr(model, "evals_result_", None):  # {"training": {loss: [...]}, "early_stopping": {loss: [...]}}
-            fitted, stopping = (list(model.evals_result_[name].values())[0] for name in stop["eval_names"])
-            return {"loss": fitted, "val_loss": stopping}
-        return None
+        return model, None
 
     def predict(self, rows, fold_dir: Path) -> dict[str, np.ndarray]:
-        """Values for regression; the second class's probability, or one probability per class."""
+        """Values for regression (a row of them for several target columns); the second class's probability, one
+        probability per class, or one per 0/1 label column."""
         parts = joblib.load(fold_dir / "reference.joblib")
-        features, model = parts["preprocessor"].transform(rows), parts["model"]
-        if self.n_classes:
-            probabilities = np.zeros((len(rows), self.n_classes))
-            probabilities[:, model.classes_] = model.predict_proba(features)  # a fold may lack a class
-            return {self.name: probabilities[:, 1] if self.n_classes == 2 else probabilities}
-        prediction = model.predict(features)
+        features = parts["preprocessor"].transform(rows)
+        columns = [self.predict_column(model, features) for model in parts["models"]]
+        prediction = columns[0] if len(columns) == 1 else np.column_stack(columns)
         if self.log_target:
             prediction = np.clip(np.expm1(prediction), 0, None)  # log error is undefined below zero
         return {self.name: prediction}
+
+    def predict_column(self, model, features: np.ndarray) -> np.ndarray:
+        if not hasattr(model, "predict"):  # a label's share in the training rows
+            return np.full(len(features), model)
+        if self.n_classes:
+            probabilities = np.zeros((len(features), self.n_classes))
+            probabilities[:, model.classes_] = model.predict_proba(features)  # a fold may lack a class
+            return probabilities[:, 1] if self.n_classes == 2 else probabilities
+        return model.predict_proba(features)[:, 1] if self.labels else model.predict(features)
+
+
+def mean_curve(curves: list[dict]) -> dict:
+    """Several target columns' learning curves as one: round by round, the mean over the columns still boosting."""
+    mean = {}
+    for key in ("loss", "val_loss"):
+        padded = np.full((len(curves), max(len(curve[key]) for curve in curves)), np.nan)
+        for row, curve in zip(padded, curves, strict=True):
+            row[: len(curve[key])] = curve[key]
+        mean[key] = np.nanmean(padded, axis=0).tolist()
+    return mean

@@ -104,6 +104,11 @@ def predicts_values(config: dict) -> bool:
     return get_metric(config["metric"]).submits == "value"
 
 
+def multilabel(n_classes: int | None, metric: str) -> bool:
+    """Several labels per row (0/1 columns, or labels in one column): no classes, and a metric of classes."""
+    return n_classes is None and get_metric(metric).submits != "value"
+
+
 class Target:
     """What is predicted: the metric that scores it; for classes, the codec between labels and indices; for
     several target columns or labels, their names; joined: the labels come in one column, separated by spaces."""
