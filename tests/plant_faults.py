@@ -288,8 +288,8 @@ FAULTS = [
     Fault(
         "a reference model that predicts all positives",
         TABULAR + "reference.py",
-        "return {self.name: probabilities[:, 1] if self.n_classes == 2 else probabilities}",
-        "return {self.name: np.ones(len(rows)) if self.n_classes == 2 else probabilities}",
+        "return probabilities[:, 1] if self.n_classes == 2 else probabilities",
+        "return np.ones(len(features)) if self.n_classes == 2 else probabilities",
         ["tests/test_train.py::test_full_training_clearly_beats_trivial_predictors"],
         ["--task", "binary-classification", "--metric", "f1"],
     ),
@@ -768,8 +768,8 @@ FAULTS = [
     Fault(
         "predict refits the trees' category codes on the rows it predicts",
         TABULAR + "reference.py",
-        'features, model = parts["preprocessor"].transform(rows), parts["model"]',
-        'features, model = tree_preprocessor(self.roles, self.config).fit(rows).transform(rows), parts["model"]',
+        'features = parts["preprocessor"].transform(rows)',
+        'features = tree_preprocessor(self.roles, self.config).fit(rows).transform(rows)',
         ["tests/test_train.py::test_a_row_reaches_each_model_through_predict_as_in_training[reference]"],
         BINARY_AUC,
     ),
@@ -1670,8 +1670,8 @@ FAULTS = [
     Fault(
         "LightGBM's learning curve is not kept",
         TABULAR + "reference.py",
-        '            return {"loss": fitted, "val_loss": stopping}',
-        "            return None",
+        '            return model, {"loss": fitted, "val_loss": stopping}',
+        "            return model, None",
         ["tests/test_notebook.py::test_the_walkthrough_shows_the_runs_own_pictures_and_scores"],
         BINARY_AUC,
     ),
