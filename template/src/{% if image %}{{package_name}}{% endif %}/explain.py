@@ -55,8 +55,8 @@ def draw_mistakes(config: dict, data_dir: Path, output_dir: Path) -> Path | None
     cv = json.loads((output_dir / "cv.json").read_text())
     if cv.get("targets"):
         raise ProjectError(
-            f"explain draws the mistakes of one target column, and this run predicts {len(cv['targets'])}: not built"
-            " for several target columns yet"
+            f"explain draws the mistakes of one target column, and this run predicts {len(cv['targets'])} columns or"
+            " labels: not built for several target columns or labels per image yet"
         )
     id_col, classes = config["columns"]["id"], cv["classes"]
     oof = pd.read_csv(output_dir / "oof.csv", dtype={id_col: str})

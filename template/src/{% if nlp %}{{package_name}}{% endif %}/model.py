@@ -73,11 +73,11 @@ def build_network(config: dict, vocabulary_size: int, max_length: int, n_extras:
     return keras.Model(inputs, head.layer()(x), name=kind)
 
 
-def train_network(network, x, y: np.ndarray, loss: str, setup, optimizer, settings: dict, seed: int) -> dict:
-    """Fit on shuffled full batches of y (one-hot classes or one column of scaled values); early stopping watches
-    a 10% slice of the training fold (never the validation fold; stratified for classes) and keeps the best
-    epoch's weights; a log line per epoch (epochs.py). Returns the loss history for the learning curve."""
-    classes = y.argmax(axis=1) if y.shape[1] > 1 else None
+def train_network(network, x, y: np.ndarray, loss: str, setup, optimizer, settings: dict, seed: int, classes=None):
+    """Fit on shuffled full batches of y (one-hot classes, scaled values or 0/1 labels, a row per text); early
+    stopping watches a 10% slice of the training fold (never the validation fold; stratified by `classes`, the
+    class indices, where there are classes) and keeps the best epoch's weights; a log line per epoch (epochs.py).
+    Returns the loss history for the learning curve."""
     fit_rows, stop_rows = early_stopping_split(np.arange(len(y)), classes, seed)
     batch = usable_batch_size(setup.batch_size, len(fit_rows), setup.replicas)
     batches = ShuffledFullBatches(take(x, fit_rows), y[fit_rows], batch, seed, setup.workers)
@@ -128,7 +128,8 @@ class ScratchNetwork:
             network = build_network(config, len(vocabulary), max_length, n_extras, self.head)
             optimizer = keras.optimizers.Adam(self.setup.learning_rate)
             targets, loss, seed = self.head.targets(y, fold_dir), self.head.loss(), config["cv"]["seed"]
-            history = train_network(network, x, targets, loss, self.setup, optimizer, config["training"], seed)
+            classes = y if self.head.n_classes else None
+            history = train_network(network, x, targets, loss, self.setup, optimizer, config["training"], seed, classes)
         network.save(fold_dir / f"{self.name}.keras")
         return history
 

@@ -141,7 +141,8 @@ class Transformer:
             network = build_network(backbone, self.head, x["extras"].shape[1] if "extras" in x else 0, 0.1)
             tuned = optimizer(settings, learning_rate, steps)
             targets, seed = self.head.targets(y, fold_dir), self.config["cv"]["seed"]
-            history = train_network(network, x, targets, self.head.loss(), setup, tuned, settings, seed)
+            classes = y if self.head.n_classes else None
+            history = train_network(network, x, targets, self.head.loss(), setup, tuned, settings, seed, classes)
         network.save(fold_dir / "transformer.keras")
         return history
 
