@@ -134,9 +134,10 @@ class Reference:
                 callbacks=[lightgbm.early_stopping(settings["early_stopping_rounds"], verbose=False)],
                 **stop,
             )
-            # {"training": {loss: [...]}, "early_stopping": {loss: [...]}}
-            fitted, stopping = (list(model.evals_result_[name].values())[0] for name in stop["eval_names"])
-            return model, {"loss": fitted, "val_loss": stopping}
+            if getattr(model, "evals_result_", None):  # {"training": {loss: [...]}, "early_stopping": {loss: [...]}}
+                fitted, stopping = (list(model.evals_result_[name].values())[0] for name in stop["eval_names"])
+                return model, {"loss": fitted, "val_loss": stopping}
+            return model, None
         if self.library == "lightgbm":
             model.fit(features, y, categorical_feature=list(range(len(self.roles["categorical"]))))
         else:
