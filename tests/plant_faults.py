@@ -769,7 +769,7 @@ FAULTS = [
         "predict refits the trees' category codes on the rows it predicts",
         TABULAR + "reference.py",
         'features = parts["preprocessor"].transform(rows)',
-        'features = tree_preprocessor(self.roles, self.config).fit(rows).transform(rows)',
+        "features = tree_preprocessor(self.roles, self.config).fit(rows).transform(rows)",
         ["tests/test_train.py::test_a_row_reaches_each_model_through_predict_as_in_training[reference]"],
         BINARY_AUC,
     ),
@@ -2098,6 +2098,22 @@ FAULTS = [
         "        if False:\n",
         ["tests/test_train.py::test_a_label_column_with_one_value_in_the_training_rows_predicts_its_smoothed_share"],
         BINARY_AUC,
+    ),
+    Fault(
+        "the text network's metadata layer joins as zeros",
+        NLP + "model.py",
+        '        x = keras.layers.Concatenate(name="join")([x, metadata])\n',
+        '        x = keras.layers.Concatenate(name="join")([x, metadata * 0])\n',
+        ["tests/test_train.py::test_metadata_reaches_the_models_and_is_encoded_on_the_training_fold"],
+        TEXT,
+    ),
+    Fault(
+        "columns.metadata none still hands the texts' metadata to the models",
+        variant("not tabular") + "extras.py",
+        '    if setting == "none":\n        return ExtraColumns([], [])\n',
+        '    if setting == "none":\n        setting = "auto"\n',
+        ["tests/test_train.py::test_metadata_reaches_the_models_and_is_encoded_on_the_training_fold"],
+        TEXT,
     ),
 ]
 

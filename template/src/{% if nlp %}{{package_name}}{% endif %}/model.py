@@ -1,7 +1,8 @@
 """The text network trained from scratch: words to ids (a vocabulary learnt on the training fold only), an
 embedding, then a small convolutional network (n-gram detectors, strongest match anywhere in the text) or a
-bidirectional GRU; the extra columns join before the head (a softmax over the classes, or one value). The vocabulary
-is applied outside the network, so the network takes plain integer arrays and runs on every backend, TPUs included.
+bidirectional GRU; the metadata columns, through a small dense layer, join before the head (a softmax over the
+classes, a value or a sigmoid per target column). The vocabulary is applied outside the network, so the network
+takes plain integer arrays and runs on every backend, TPUs included.
 
 train_network is the Keras training both text networks share (transformer.py fine-tunes with it too).
 """
@@ -65,9 +66,10 @@ def build_network(config: dict, vocabulary_size: int, max_length: int, n_extras:
     else:
         x = keras.layers.Bidirectional(keras.layers.GRU(64))(x)  # padding masked out
     inputs = [tokens]
-    if n_extras:
+    if n_extras:  # the metadata through a small dense layer of its own, joined with the text's features
         extras = keras.Input((n_extras,), name="extras")
-        x = keras.layers.Concatenate()([x, extras])
+        metadata = keras.layers.Dense(settings["metadata_units"], activation="relu", name="metadata")(extras)
+        x = keras.layers.Concatenate(name="join")([x, metadata])
         inputs.append(extras)
     x = keras.layers.Dropout(settings["dropout"])(x)
     return keras.Model(inputs, head.layer()(x), name=kind)

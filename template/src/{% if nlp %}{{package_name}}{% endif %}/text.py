@@ -1,7 +1,7 @@
 """Which columns hold text and which are extra features beside it; light cleaning; one text per row.
 
-Column roles come from train.csv once (config.yaml's columns.text/categorical/numeric override the guess);
-the extra columns' encoder (extras.py) is fit on each training fold only, like every other learned step.
+Column roles come from train.csv once (config.yaml's columns.text and columns.metadata override the guess);
+the metadata's encoder (extras.py) is fit on each training fold only, like every other learned step.
 """
 
 import html
@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .config import ProjectError
+from .extras import find_metadata
 from .target import target_names
 
 log = logging.getLogger(__name__)
@@ -24,8 +25,8 @@ SPACES = re.compile(r"\s+")
 @dataclass
 class Columns:
     text: list  # joined into one text per row
-    categorical: list  # extra features: one-hot encoded
-    numeric: list  # extra features: standardised
+    categorical: list  # metadata: one-hot encoded
+    numeric: list  # metadata: standardised
 
     @property
     def extras(self) -> list:
@@ -37,7 +38,8 @@ def mean_words(values: pd.Series) -> float:
 
 
 def find_columns(train: pd.DataFrame, test: pd.DataFrame, config: dict) -> Columns:
-    """config.yaml's column lists, with `auto` guessed from train.csv: sentences are text, the rest extras."""
+    """config.yaml's column lists, with `auto` guessed from train.csv: sentences are text, the others beside them
+    metadata (extras.find_metadata)."""
     columns = config["columns"]
     skip = {columns["id"], *target_names(config), columns["group"], *columns["drop"]}
     candidates = [c for c in train.columns if c not in skip and c in test.columns]
@@ -57,24 +59,9 @@ def find_columns(train: pd.DataFrame, test: pd.DataFrame, config: dict) -> Colum
             f"text column {wordless[0]} holds no word in any row of train.csv (only punctuation, symbols or single"
             " letters): name the column with the texts in columns.text"
         )
-    rest = [c for c in candidates if c not in text]
-    categorical, numeric = columns["categorical"], columns["numeric"]
-    if categorical == "auto":
-        share = config["text"]["max_unique_share"]
-        categorical = [
-            c for c in rest if c in strings and 1 < train[c].nunique() <= share * max(train[c].notna().sum(), 1)
-        ]
-    if numeric == "auto":
-        numeric = [c for c in rest if c not in strings and train[c].nunique() > 1]
-    found = Columns(list(text), list(categorical), list(numeric))
-    unused = [c for c in candidates if c not in text + found.extras]
-    log.info(
-        "text: %s; extra features: %s%s",
-        ", ".join(found.text),
-        ", ".join(found.extras) or "none",
-        f"; not used: {', '.join(unused)} (almost unique per row, or constant)" if unused else "",
-    )
-    return found
+    log.info("text: %s", ", ".join(text))
+    metadata = find_metadata(train, test, config, skip=text, beside="the texts")
+    return Columns(list(text), metadata.categorical, metadata.numeric)
 
 
 def clean(texts: pd.Series, settings: dict) -> pd.Series:

@@ -77,16 +77,17 @@ def from_preset(kind: str, source: str, **options):
         ) from None
 
 
-def build_network(backbone, head: Head, n_extras: int, dropout: float) -> keras.Model:
+def build_network(backbone, head: Head, n_extras: int, dropout: float, metadata_units: int = 32) -> keras.Model:
     inputs = {name: keras.Input((None,), dtype="int32", name=name) for name in backbone.input}
     sequence = backbone(inputs)
     if isinstance(sequence, dict):  # BERT-style backbones also return a pooled output
         sequence = sequence["sequence_output"]
     x = keras.layers.Dropout(dropout)(sequence[:, 0, :])  # the first token ([CLS]) sums up the text
-    if n_extras:
+    if n_extras:  # the metadata through a small dense layer of its own, joined with the [CLS] features
         extras = keras.Input((n_extras,), name="extras")
         inputs["extras"] = extras
-        x = keras.layers.Concatenate()([x, extras])
+        metadata = keras.layers.Dense(metadata_units, activation="relu", name="metadata")(extras)
+        x = keras.layers.Concatenate(name="join")([x, metadata])
     return keras.Model(inputs, head.layer()(x), name="transformer")
 
 
@@ -138,7 +139,8 @@ class Transformer:
         learning_rate = settings["learning_rate"] * setup.replicas  # scaled with the global batch, as for the others
         with setup.scope():
             backbone = from_preset("Backbone", self.source)
-            network = build_network(backbone, self.head, x["extras"].shape[1] if "extras" in x else 0, 0.1)
+            n_extras, units = x["extras"].shape[1] if "extras" in x else 0, self.config["model"]["metadata_units"]
+            network = build_network(backbone, self.head, n_extras, 0.1, units)
             tuned = optimizer(settings, learning_rate, steps)
             targets, seed = self.head.targets(y, fold_dir), self.config["cv"]["seed"]
             classes = y if self.head.n_classes else None

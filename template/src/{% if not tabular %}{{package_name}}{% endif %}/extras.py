@@ -35,12 +35,15 @@ def is_number(values: pd.Series) -> bool:
     return pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
 
 
-def find_metadata(train: pd.DataFrame, test: pd.DataFrame, config: dict) -> ExtraColumns:
-    """The image records' extra columns, from config.yaml's columns.metadata: `auto` takes each column of train.csv
-    that test.csv has too (but the id, target, group and path), numbers as numbers and strings of few distinct
-    values as categories; `none` takes none; a list names them."""
+def find_metadata(
+    train: pd.DataFrame, test: pd.DataFrame, config: dict, skip: list = (), beside: str = "the images"
+) -> ExtraColumns:
+    """The extra columns beside the images or texts, from config.yaml's columns.metadata: `auto` takes each column
+    of train.csv that test.csv has too (but the id, target, group, path, drop and `skip`: the texts), numbers as
+    numbers and strings of few distinct values as categories; `none` takes none; a list names them."""
     columns, setting = config["columns"], config["columns"]["metadata"]
-    skip = {columns["id"], *target_names(config), columns["group"], columns["path"], "image", "order"}
+    skip = {columns["id"], *target_names(config), columns["group"], columns.get("path"), *skip}
+    skip |= {*columns.get("drop", []), "image", "order"}  # the image records' own columns
     if setting == "none":
         return ExtraColumns([], [])
     if setting == "auto":
@@ -58,7 +61,8 @@ def find_metadata(train: pd.DataFrame, test: pd.DataFrame, config: dict) -> Extr
     found = ExtraColumns([c for c in names if not is_number(train[c])], [c for c in names if is_number(train[c])])
     unused = [c for c in candidates if c not in names]
     log.info(
-        "metadata beside the images: %s%s",
+        "metadata beside %s: %s%s",
+        beside,
         ", ".join(found.extras) or "none",
         f"; not used: {', '.join(unused)} (almost unique per row, or constant)" if unused else "",
     )
