@@ -15,16 +15,12 @@ quote them with it.
 
 import argparse
 import json
-import os
-import platform
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from projects import held_out_alone, latest_run, run
+from projects import held_out_alone, machine, new_project, trained
 
 RESULTS = Path(__file__).parent / "results"
 PACKAGE, TARGET = "labels_bench", "tags"
@@ -87,13 +83,7 @@ def project(folder: Path, images: int, framework: str) -> Path:
     """A rendered image project for mean_f2 on the tagged digits: the small CNN from scratch, no flips."""
     flags = ["--competition", "labels-bench", "--task", "image-classification", "--metric", "mean_f2"]
     flags += ["--target", TARGET, "--image-flips", "no", "--framework", framework]
-    subprocess.run(
-        [sys.executable, "-m", "kagglekit.cli", "new", str(folder), "--defaults", *flags],
-        check=True,
-        capture_output=True,
-    )
-    config = (folder / "config.yaml").read_text().replace("  pretrained: true ", "  pretrained: false", 1)
-    (folder / "config.yaml").write_text(config)
+    new_project(folder, *flags)
     write_competition(folder / "data", images)
     return folder
 
@@ -103,12 +93,11 @@ def main() -> None:
     parser.add_argument("--images", type=int, default=2000)
     parser.add_argument("--framework", choices=["keras", "pytorch"], default="keras")
     args = parser.parse_args()
-    results = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"}
+    results = {"machine": machine()}
     results["framework"] = args.framework
     with tempfile.TemporaryDirectory() as scratch:
         folder = project(Path(scratch) / "labels", args.images, args.framework)
-        seconds, peak, _ = run(folder, PACKAGE, "train")
-        cv = json.loads((latest_run(folder) / "cv.json").read_text())
+        seconds, peak, cv = trained(folder, PACKAGE)
         train = pd.read_csv(folder / "data" / "train.csv")[TARGET]
         truth = pd.read_csv(folder / "solution.csv")[TARGET]
         network = cv["images"]["backbone"]

@@ -13,16 +13,12 @@ table and writes bench/results/image_values[-pytorch].json. Numbers depend on th
 
 import argparse
 import json
-import os
-import platform
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from projects import held_out_alone, latest_run, run
+from projects import held_out_alone, machine, new_project, trained
 from text_values import held_out_rmse
 
 RESULTS = Path(__file__).parent / "results"
@@ -73,12 +69,8 @@ def project(folder: Path, images: int, framework: str) -> Path:
     """A rendered image project for rmse on the turned digits: the small CNN, no rotation or flips."""
     flags = ["--competition", "angles-bench", "--task", "image-classification", "--metric", "rmse"]
     flags += ["--target", TARGET, "--image-flips", "no", "--framework", framework]
-    subprocess.run(
-        [sys.executable, "-m", "kagglekit.cli", "new", str(folder), "--defaults", *flags],
-        check=True,
-        capture_output=True,
-    )
-    config = (folder / "config.yaml").read_text().replace("  pretrained: true ", "  pretrained: false", 1)
+    new_project(folder, *flags)
+    config = (folder / "config.yaml").read_text()
     if framework == "keras":
         config = config.replace("  rotation: 0.05 ", "  rotation: 0.0  ", 1)
     else:  # the affine step without its rotation
@@ -93,12 +85,11 @@ def main() -> None:
     parser.add_argument("--images", type=int, default=3000)
     parser.add_argument("--framework", choices=["keras", "pytorch"], default="keras")
     args = parser.parse_args()
-    results = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"}
+    results = {"machine": machine()}
     results["framework"] = args.framework
     with tempfile.TemporaryDirectory() as scratch:
         folder = project(Path(scratch) / "angles", args.images, args.framework)
-        seconds, peak, _ = run(folder, PACKAGE, "train")
-        cv = json.loads((latest_run(folder) / "cv.json").read_text())
+        seconds, peak, cv = trained(folder, PACKAGE)
         train = pd.read_csv(folder / "data" / "train.csv")[TARGET]
         solution = pd.read_csv(folder / "solution.csv")[TARGET]
         network = cv["images"]["backbone"]

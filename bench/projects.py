@@ -4,6 +4,7 @@ scoring its submission on the held-out labels (solution.csv), as Kaggle's leader
 import hashlib
 import json
 import os
+import platform
 import subprocess
 import sys
 import time
@@ -21,6 +22,26 @@ try:
 finally:
     print("peak_rss_kb", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
 """
+
+
+def machine() -> str:
+    """What the numbers were measured on, for the results file."""
+    return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+
+
+def new_project(folder: Path, *flags: str) -> Path:
+    """`kagglekit new FOLDER --defaults FLAGS`, with model.pretrained false: nothing here can download weights."""
+    new = [sys.executable, "-m", "kagglekit.cli", "new", str(folder), "--defaults", *flags]
+    subprocess.run(new, check=True, capture_output=True)
+    config = (folder / "config.yaml").read_text().replace("  pretrained: true ", "  pretrained: false", 1)
+    (folder / "config.yaml").write_text(config)
+    return folder
+
+
+def trained(folder: Path, package: str) -> tuple[float, int, dict]:
+    """`train` in the project: seconds to the first submission, peak memory (MB) and the run's cv.json."""
+    seconds, peak, _ = run(folder, package, "train")
+    return seconds, peak, json.loads((latest_run(folder) / "cv.json").read_text())
 
 
 def run(folder: Path, package: str, *command: str) -> tuple[float, int, str]:

@@ -17,16 +17,12 @@ bench/results/table_targets-<kind>.json. Numbers depend on the machine: quote th
 
 import argparse
 import json
-import os
-import platform
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from projects import held_out_alone, latest_run, run
+from projects import held_out_alone, machine, new_project, trained
 from sklearn.metrics import roc_auc_score
 from tables import data_file
 
@@ -74,11 +70,7 @@ def held_out(kind: str):
 def project(folder: Path, kind: str, rows: int) -> Path:
     task, metric = ("binary-classification", "auc") if kind == "labels" else ("tabular-regression", "mcrmse")
     flags = ["--competition", "targets-bench", "--task", task, "--metric", metric, "--target", ",".join(TARGETS[kind])]
-    subprocess.run(
-        [sys.executable, "-m", "kagglekit.cli", "new", str(folder), "--defaults", *flags],
-        check=True,
-        capture_output=True,
-    )
+    new_project(folder, *flags)
     frame = flights(kind, rows)
     train, test = frame.iloc[: rows * 3 // 4], frame.iloc[rows * 3 // 4 :]
     data = folder / "data"
@@ -96,11 +88,10 @@ def main() -> None:
     parser.add_argument("--kind", choices=list(TARGETS), default="labels")
     parser.add_argument("--rows", type=int, default=20_000)
     args = parser.parse_args()
-    results = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"}
+    results = {"machine": machine()}
     with tempfile.TemporaryDirectory() as scratch:
         folder = project(Path(scratch) / "targets", args.kind, args.rows)
-        seconds, peak, _ = run(folder, PACKAGE, "train")
-        cv = json.loads((latest_run(folder) / "cv.json").read_text())
+        seconds, peak, cv = trained(folder, PACKAGE)
         train = pd.read_csv(folder / "data" / "train.csv")[TARGETS[args.kind]]
         truth = pd.read_csv(folder / "solution.csv")[TARGETS[args.kind]].to_numpy()
         scored = held_out(args.kind)
