@@ -34,7 +34,7 @@ BAD_ANSWERS = [
     (["--task", "image-classification", "--target", "a,b"], "metric accuracy scores one label per row"),
     (["--task", "nlp", "--target", "a,b"], "metric f1 scores one label per row; several target columns take mcrmse"),
     (["--task", "nlp", "--target", "a,,b", "--metric", "mcrmse"], "names an empty column"),
-    (["--task", "binary-classification", "--metric", "mean_f2"], "mean_f2 scores several labels per row, built for"),
+    (["--task", "multiclass-classification", "--metric", "mean_f2"], "mean_f2 scores several labels per row, each"),
     (["--task", "image-classification", "--metric", "micro_f1", "--cv", "stratified"], "several target columns or"),
 ]
 

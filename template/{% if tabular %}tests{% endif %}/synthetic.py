@@ -74,7 +74,8 @@ def write_competition(
                     answers[name] = np.round(100 * np.exp(0.3 * noisy), 2)
                 else:
                     answers[name] = (noisy > 0.3).astype(int)
-        sample = sample.assign(**{name: 0.0 if config["task"] == "tabular-regression" else 0.5 for name in target})
+        blank = 0.0 if config["task"] == "tabular-regression" else 0.5 if metric in ("auc", "logloss") else 0
+        sample = sample.assign(**{name: blank for name in target})  # a value, a probability or a label
     elif config["task"] == "tabular-regression":
         train[target] = np.round(100 * np.exp(0.5 * score), 2)  # positive, skewed like prices
         solution[target] = np.round(100 * np.exp(0.5 * test_score), 2)
