@@ -1735,6 +1735,22 @@ FAULTS = [
         TEXT,
     ),
     Fault(
+        "the encoder's layer means count the padding tokens",
+        NLP + "encoder.py",
+        "joined = torch.cat([(layer * mask).sum(1) / mask.sum(1) for layer in layers], dim=1)",
+        "joined = torch.cat([layer.mean(1) for layer in layers], dim=1)",
+        ["tests/test_encoder.py::test_each_layer_gives_the_mean_of_its_token_vectors_whatever_the_batch"],
+        TEXT,
+    ),
+    Fault(
+        "the encoder's vectors are the last layer's alone",
+        NLP + "encoder.py",
+        "output_hidden_states=True).hidden_states[1:]",
+        "output_hidden_states=True).hidden_states[-1:]",
+        ["tests/test_encoder.py::test_each_layer_gives_the_mean_of_its_token_vectors_whatever_the_batch"],
+        TEXT,
+    ),
+    Fault(
         "model.encoder accepts a folder that holds no model",
         NLP + "encoder.py",
         '    if not (folder / "modules.json").is_file():',

@@ -145,7 +145,7 @@ def write_tiny_preset(folder: Path) -> Path:
 
 
 def write_tiny_encoder(folder: Path) -> Path:
-    """A randomly initialised one-layer BERT of a test's size with mean pooling, saved as a sentence-transformers
+    """A randomly initialised two-layer BERT of a test's size with mean pooling, saved as a sentence-transformers
     folder (what all-MiniLM-L6-v2 ships): the encoder path without downloading anything. Its vocabulary is the
     letters and digits, so that every text, however new its words, becomes tokens of its own."""
     import string
@@ -161,7 +161,7 @@ def write_tiny_encoder(folder: Path) -> Path:
     ids = {token: i for i, token in enumerate(vocabulary)}  # transformers 5 takes `vocab`, 4 `vocab_file`
     BertTokenizerFast(vocab=ids, vocab_file=str(bert / "vocab.txt")).save_pretrained(bert)
     set_seed(0)
-    shape = {"hidden_size": 32, "num_hidden_layers": 1, "num_attention_heads": 2, "intermediate_size": 64}
+    shape = {"hidden_size": 32, "num_hidden_layers": 2, "num_attention_heads": 2, "intermediate_size": 64}
     BertModel(BertConfig(vocab_size=len(vocabulary), max_position_embeddings=512, **shape)).save_pretrained(bert)
     words = models.Transformer(str(bert), max_seq_length=512)
     encoder = SentenceTransformer(modules=[words, models.Pooling(shape["hidden_size"])], device="cpu")
