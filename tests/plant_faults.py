@@ -248,8 +248,8 @@ FAULTS = [
     Fault(
         "the worst candidate out of fold submitted",
         SRC + "blend.py",
-        "return max(choices.values(), key=lambda choice: sign * choice.score), choices",
-        "return min(choices.values(), key=lambda choice: sign * choice.score), choices",
+        "    best = max(choices.values(), key=lambda choice: sign * choice.score)",
+        "    best = min(choices.values(), key=lambda choice: sign * choice.score)",
         ["tests/test_train.py::test_the_best_model_out_of_fold_is_the_one_submitted"],
         BINARY_AUC,
     ),
@@ -1716,6 +1716,36 @@ FAULTS = [
         "    return [] if verbose else [EpochLog(name, epochs)]",
         "    return []",
         ["tests/test_parts.py::test_a_fit_logs_one_line_per_epoch_with_the_time_left"],
+        BINARY_AUC,
+    ),
+    Fault(
+        "a blend is submitted however thin its edge over the best model alone",
+        SRC + "blend.py",
+        "        if not blend_is_clearly_better(metric, y, oof, best, alone):",
+        "        if False:",
+        ["tests/test_parts.py::test_a_blend_with_a_thin_edge_gives_way_to_the_best_model_alone"],
+        BINARY_AUC,
+    ),
+    Fault(
+        "the blend's edge is weighed against the spread of the scores, not of the edges",
+        SRC + "blend.py",
+        "            edges.append(edge - metric.score(y[rows], single[rows], alone.threshold))",
+        "            edges.append(edge)",
+        [
+            "tests/test_parts.py::test_a_blend_is_submitted_only_when_its_edge_exceeds_the_noise_of_the_out_of_fold_rows"
+            "[5-0-True]"
+        ],
+        BINARY_AUC,
+    ),
+    Fault(
+        "a blend never gives way, whatever its edge",
+        SRC + "blend.py",
+        "    return bool(sign * (blended.score - alone.score) > np.std(edges))",
+        "    return True",
+        [
+            "tests/test_parts.py::test_a_blend_is_submitted_only_when_its_edge_exceeds_the_noise_of_the_out_of_fold_rows"
+            "[2-1-False]"
+        ],
         BINARY_AUC,
     ),
     Fault(

@@ -1,5 +1,5 @@
 """k-fold training of the task's models on the same folds, scored out of fold; the best of them, or a blend
-weighted out of fold, is submitted. The models live in models.py, so this loop serves every task."""
+weighted out of fold when clearly better, is submitted. The models live in models.py, so this loop serves every task."""
 
 import json
 import logging
