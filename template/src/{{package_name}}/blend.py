@@ -1,11 +1,14 @@
 """What to submit, chosen on out-of-fold predictions: the best model, or a blend weighted on them when it is
 clearly better."""
 
+import logging
 from dataclasses import dataclass
 
 import numpy as np
 
 from .metrics import Metric, get_metric, tune_threshold
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -57,6 +60,14 @@ def choose(metric: Metric, y: np.ndarray, oof: dict[str, np.ndarray]) -> tuple[C
     if best.name == "blend":
         alone = max((choice for choice in choices.values() if choice.name != "blend"), key=lambda c: sign * c.score)
         if not blend_is_clearly_better(metric, y, oof, best, alone):
+            log.info(
+                "the blend's %s %.5f is within the noise of %s's %.5f out of fold: %s alone is submitted",
+                metric.name,
+                best.score,
+                alone.name,
+                alone.score,
+                alone.name,
+            )
             best = alone
     return best, choices
 
