@@ -132,7 +132,8 @@ VARIANT_WORDS = {
 
 def test_a_project_holds_no_word_of_another_variant(project):
     """No comment, key, branch or test of a task or framework the project is not (a PyTorch project may say
-    `--framework keras` where it sends the user to the Keras project for TPUs and TFRecords)."""
+    `--framework keras` where it sends the user to the Keras project for TPUs and TFRecords; a text project's
+    frozen sentence encoder, encoder.py, runs on PyTorch, as sentence-transformers does)."""
     folder, (task, hardware, metric, extra) = project
     own = {"image-classification": "image", "nlp": "nlp"}.get(task, "tabular")
     others = [name for name in ("image", "nlp", "tabular") if name != own]
@@ -140,11 +141,12 @@ def test_a_project_holds_no_word_of_another_variant(project):
     found = []
     for path in sorted(folder.rglob("*")):
         if path.is_file() and path.suffix in (".py", ".md", ".yaml", ".toml"):
+            checked = [name for name in others if not (name == "pytorch" and path.name == "encoder.py")]
             for number, line in enumerate(path.read_text().splitlines(), start=1):
                 line = line.replace("--framework keras", "")
                 found += [
                     f"{path.relative_to(folder)}:{number}: {line.strip()}"
-                    for name in others
+                    for name in checked
                     if re.search(VARIANT_WORDS[name], line, re.IGNORECASE)
                 ]
     assert not found, "\n".join(found[:20])

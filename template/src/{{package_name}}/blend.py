@@ -77,8 +77,8 @@ def blend_is_clearly_better(
 ) -> bool:
     """Whether the blend's edge over the best model alone exceeds one standard error of that edge over bootstrap
     resamples of the out-of-fold rows. Its weights and threshold were fit on these same rows, so on a small set a
-    thin edge is more often luck than skill: on 802 debate statements (bench/authorship.py) the blends chosen on
-    such edges scored below TF-IDF + LR alone on held-out rows."""
+    thin edge is more often luck than skill: on 802 debate statements (kagglekit's bench/authorship.py) the blends
+    chosen on such edges scored below the reference model alone on held-out rows."""
     rng = np.random.default_rng(0)  # the same out-of-fold predictions always make the same choice
     mixed, single = blend(oof, blended.weights), blend(oof, alone.weights)
     edges = []
