@@ -1,5 +1,5 @@
 """tf.data input pipelines: images read from disk as training goes (never all at once), decoded and resized
-in parallel, optionally cached on disk, batched in one fixed shape (TPUs, and several devices sharing a
+in parallel, optionally cached in memory or on disk, batched in one fixed shape (TPUs, and several devices sharing a
 batch, need that), and prefetched while the accelerator computes."""
 
 from dataclasses import dataclass
@@ -101,7 +101,7 @@ def training_batches(
     batch_size: int,
     seed: int,
     mix=None,
-    cache: Path | None = None,
+    cache: str | Path | None = None,
     extras: np.ndarray | None = None,
 ):
     """Shuffled (inputs, target) batches of one fixed size, the incomplete last batch dropped; a target is a row
@@ -109,8 +109,8 @@ def training_batches(
     `mix` (MixUp or CutMix) mixes whole batches of images, targets included."""
     rows, inputs = tf.constant(targets, dtype=tf.float32), network_inputs(extras)
     dataset = source(records, images, spec).map(lambda image, i: (inputs(image, i), tf.gather(rows, i)))
-    if cache:
-        dataset = dataset.cache(str(cache))
+    if cache:  # "memory", or a file: the first epoch decodes, the later ones read the cache
+        dataset = dataset.cache("" if cache == "memory" else str(cache))
     dataset = dataset.shuffle(min(len(records), 4096), seed=seed, reshuffle_each_iteration=True)
     dataset = dataset.batch(batch_size, drop_remainder=True)
     if mix is not None:

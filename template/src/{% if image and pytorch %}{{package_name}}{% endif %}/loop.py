@@ -1,4 +1,5 @@
-"""The PyTorch training loop, in one place: AdamW, a linear warm-up then cosine decay, the head's loss (head.py),
+"""The PyTorch training loop, in one place: AdamW, one learning-rate cycle (a linear warm-up, then a cosine
+decay to zero), the head's loss (head.py),
 automatic mixed precision on a GPU, channels-last memory, gradient clipping, and early stopping on
 a slice of the training fold that keeps the best epoch's weights."""
 
@@ -15,12 +16,13 @@ from tqdm.auto import tqdm
 log = logging.getLogger(__name__)
 
 
-def warmup_then_cosine(optimizer, warmup_steps: int, total_steps: int):
-    """The learning rate climbs linearly from a tenth of its peak, then follows a cosine down to zero."""
+def one_cycle(optimizer, warmup_steps: int, total_steps: int):
+    """The learning rate climbs linearly from a 25th of its peak, then follows a cosine down to zero: its last
+    epochs, at small rates, settle the weights."""
 
     def factor(step: int) -> float:
         if step < warmup_steps:
-            return 0.1 + 0.9 * step / warmup_steps
+            return 0.04 + 0.96 * step / warmup_steps
         progress = (step - warmup_steps) / max(total_steps - warmup_steps, 1)
         return 0.5 * (1 + math.cos(math.pi * min(progress, 1.0)))
 
@@ -62,7 +64,7 @@ def fit(model, batches, stop_batches, epochs: int, learning_rate: float, setup, 
     trainable = [p for p in model.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW(trainable, lr=learning_rate, weight_decay=training["weight_decay"])
     steps = epochs * len(batches)
-    schedule = warmup_then_cosine(optimizer, min(training["warmup_epochs"] * len(batches), steps // 2), steps)
+    schedule = one_cycle(optimizer, min(int(training["warmup_share"] * steps), steps - 1), steps)
     scaler = torch.amp.GradScaler(setup.device_type, enabled=setup.amp)  # float16 gradients would underflow
     history, best, best_loss, waited = {"loss": [], "val_loss": []}, None, np.inf, 0
     bar, started = show_bar(training["progress"]), time.perf_counter()

@@ -18,7 +18,7 @@ from .config import ProjectError
 from .extras import Extras
 from .fold_network import FoldNetwork
 from .head import Head
-from .pipeline import ImageSpec, padded_batches, training_batches
+from .pipeline import ImageSpec, kept_in_memory, padded_batches, training_batches
 from .weights import SMALL_CNN, starting_weights
 
 log = logging.getLogger(__name__)
@@ -57,16 +57,34 @@ def scaling(backbone: str, spec: ImageSpec) -> tuple:
     return mean, std
 
 
+class ResidualBlock(torch.nn.Module):
+    """Two 3x3 conv + BatchNorm layers whose output is added to the block's input (a 1x1 conv matches its
+    channels), so that gradients also flow around them; then max pooling halves the image."""
+
+    def __init__(self, channels: int, filters: int):
+        super().__init__()
+        self.convs = torch.nn.Sequential(
+            torch.nn.Conv2d(channels, filters, 3, padding=1, bias=False),  # BatchNorm supplies the shift
+            torch.nn.BatchNorm2d(filters),
+            torch.nn.ReLU(inplace=True),
+            torch.nn.Conv2d(filters, filters, 3, padding=1, bias=False),
+            torch.nn.BatchNorm2d(filters),
+        )
+        same = channels == filters
+        self.shortcut = torch.nn.Identity() if same else torch.nn.Conv2d(channels, filters, 1, bias=False)
+        self.pool = torch.nn.MaxPool2d(2, ceil_mode=True)  # ceil: odd and tiny sizes still halve
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.pool(torch.relu(self.convs(x) + self.shortcut(x)))
+
+
 def small_cnn(spec: ImageSpec, outputs: int, config: dict) -> torch.nn.Sequential:
-    """Conv + BatchNorm blocks, each halving the image, then pooling, dropout and the last layer (none with 0
-    outputs: the pooled features, as timm gives them with num_classes=0)."""
+    """Residual blocks, each halving the image, then pooling, dropout and the last layer (none with 0 outputs: the
+    pooled features, as timm gives them with num_classes=0). Enough for digits, letters and small photos."""
     layers, channels = [], spec.channels
     for filters in config["model"]["cnn_filters"]:
-        for _ in range(2):
-            layers += [torch.nn.Conv2d(channels, filters, 3, padding=1, bias=False), torch.nn.BatchNorm2d(filters)]
-            layers.append(torch.nn.ReLU(inplace=True))
-            channels = filters
-        layers.append(torch.nn.MaxPool2d(2, ceil_mode=True))  # ceil: odd and tiny sizes still halve
+        layers.append(ResidualBlock(channels, filters))
+        channels = filters
     head = [torch.nn.AdaptiveAvgPool2d(1), torch.nn.Flatten(), torch.nn.Dropout(config["model"]["dropout"])]
     last = [torch.nn.Linear(channels, outputs)] if outputs else []
     return torch.nn.Sequential(*layers, *head, *last)
@@ -161,6 +179,7 @@ class ImageNetwork:
             setup,
             seed,
             fit_extras,
+            kept_in_memory(config["images"]["cache"], rows.iloc[fit_rows], self.images),
         )
         stop = padded_batches(
             rows.iloc[stop_rows],

@@ -1,7 +1,7 @@
-"""PyTorch input pipelines: a Dataset that reads each image from disk when a DataLoader worker asks for it (never
-all at once), applies the albumentations pipeline, and hands out (inputs, target) pairs, the inputs an image
-tensor or (image, its extra columns' row); DataLoaders that shuffle the training images and keep every other set
-in its order."""
+"""PyTorch input pipelines: a Dataset that reads each image from disk when a DataLoader worker asks for it (or, for
+a small set, decodes them all once and keeps them in memory), applies the albumentations pipeline, and hands out
+(inputs, target) pairs, the inputs an image tensor or (image, its extra columns' row); DataLoaders that shuffle
+the training images and keep every other set in its order."""
 
 from dataclasses import dataclass
 
@@ -43,12 +43,23 @@ def numpy_images(records: pd.DataFrame, images: Images, spec: ImageSpec, split: 
         yield np.asarray(resized, dtype=np.float32).reshape(*spec.size, spec.channels), i
 
 
+def kept_in_memory(setting: str, records: pd.DataFrame, images: Images) -> bool:
+    """images.cache: memory, none, or auto: memory when the decoded images, as stored, take under 2 GB."""
+    if setting == "auto":
+        return len(records) * int(np.prod(first_image_shape(records, images))) < 2**31
+    return setting == "memory"
+
+
 class ImageDataset(torch.utils.data.Dataset):
     """One record's image through `transform` (an albumentations Compose ending in a tensor), with its extra
-    columns' row when there are any, and its label or value."""
+    columns' row when there are any, and its label or value. With `in_memory`, every image is decoded once, here,
+    and later epochs read the pixels from memory."""
 
-    def __init__(self, records: pd.DataFrame, images: Images, spec: ImageSpec, transform, targets=None, extras=None):
+    def __init__(
+        self, records: pd.DataFrame, images: Images, spec: ImageSpec, transform, targets=None, *, extras, in_memory
+    ):
         self.paths, self.images, self.spec, self.transform = records["image"].tolist(), images, spec, transform
+        self.decoded = [read_image(path, images, spec.channels) for path in self.paths] if in_memory else None
         # Class indices (int64) for cross-entropy, or float32 values: the dtype each loss expects.
         self.targets = None if targets is None else torch.as_tensor(np.asarray(targets))
         self.extras = None if extras is None else torch.as_tensor(np.asarray(extras, dtype=np.float32))
@@ -57,7 +68,9 @@ class ImageDataset(torch.utils.data.Dataset):
         return len(self.paths)
 
     def __getitem__(self, i: int):
-        image = self.transform(image=read_image(self.paths[i], self.images, self.spec.channels))["image"]
+        decoded = self.decoded
+        pixels = decoded[i] if decoded is not None else read_image(self.paths[i], self.images, self.spec.channels)
+        image = self.transform(image=pixels)["image"]
         inputs = image if self.extras is None else (image, self.extras[i])
         return (inputs, self.targets[i]) if self.targets is not None else inputs
 
@@ -69,11 +82,13 @@ def seeded_worker(worker: int) -> None:
     info.dataset.transform.set_random_seed(info.seed % 2**32)
 
 
-def training_batches(records, targets, images, spec, transform, batch_size: int, setup, seed: int, extras=None):
+def training_batches(
+    records, targets, images, spec, transform, batch_size: int, setup, seed: int, extras=None, in_memory=False
+):
     """Shuffled batches of one fixed size (the incomplete last one dropped), augmented as they are read."""
     transform.set_random_seed(seed)  # albumentations keeps its own generators: seeded here, a run repeats
     return torch.utils.data.DataLoader(
-        ImageDataset(records, images, spec, transform, targets, extras),
+        ImageDataset(records, images, spec, transform, targets, extras=extras, in_memory=in_memory),
         batch_size=batch_size,
         shuffle=True,
         drop_last=True,
@@ -88,7 +103,7 @@ def training_batches(records, targets, images, spec, transform, batch_size: int,
 def padded_batches(records, images, spec, transform, batch_size: int, setup, targets=None, extras=None):
     """Every record once, in order (the last batch may be smaller): validation, early stopping, prediction."""
     return torch.utils.data.DataLoader(
-        ImageDataset(records, images, spec, transform, targets, extras),
+        ImageDataset(records, images, spec, transform, targets, extras=extras, in_memory=False),
         batch_size=batch_size,
         shuffle=False,
         num_workers=setup.workers,
