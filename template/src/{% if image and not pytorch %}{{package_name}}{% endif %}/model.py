@@ -14,7 +14,7 @@ import keras
 import numpy as np
 
 from .augment import augmentation, batch_mixing, tta_views
-from .batches import early_stopping_split, usable_batch_size
+from .batches import early_stopping_split, small_set_batch_size, usable_batch_size
 from .config import ProjectError
 from .epochs import epoch_log
 from .extras import Extras
@@ -213,7 +213,8 @@ class ImageNetwork:
         config, setup, training = self.config, self.setup, self.config["training"]
         classes = y if self.head.n_classes else None  # stratified for classes
         fit_rows, stop_rows = early_stopping_split(np.arange(len(rows)), classes, config["cv"]["seed"])
-        batch = usable_batch_size(setup.batch_size, len(fit_rows), setup.replicas)
+        batch = small_set_batch_size(setup.batch_size, len(fit_rows))  # small sets: more, smaller steps
+        batch = usable_batch_size(batch, len(fit_rows), setup.replicas)
         cache = cache_place(config["images"]["cache"], len(fit_rows), self.spec, fold_dir)
         targets, loss = self.head.targets(y, fold_dir), self.head.loss()  # a row per image: one-hot, or a value
         extras = self.extras.fit(rows, fold_dir) if self.extras else None  # encoded on the training fold alone

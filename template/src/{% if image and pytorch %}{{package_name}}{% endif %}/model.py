@@ -13,7 +13,7 @@ import torch
 
 from . import loop
 from .augment import pipelines, tta_views
-from .batches import early_stopping_split, usable_batch_size
+from .batches import early_stopping_split, small_set_batch_size, usable_batch_size
 from .config import ProjectError
 from .extras import Extras
 from .fold_network import FoldNetwork
@@ -165,7 +165,8 @@ class ImageNetwork:
         config, setup, training = self.config, self.setup, self.config["training"]
         classes = y if self.head.n_classes else None  # stratified for classes
         fit_rows, stop_rows = early_stopping_split(np.arange(len(rows)), classes, config["cv"]["seed"])
-        batch = usable_batch_size(setup.batch_size, len(fit_rows), setup.replicas)
+        batch = small_set_batch_size(setup.batch_size, len(fit_rows))  # small sets: more, smaller steps
+        batch = usable_batch_size(batch, len(fit_rows), setup.replicas)
         seed, targets, loss_fn = config["cv"]["seed"], self.head.targets(y, fold_dir), self.head.loss()
         extras = self.extras.fit(rows, fold_dir) if self.extras else None  # encoded on the training fold alone
         fit_extras, stop_extras = (extras[fit_rows], extras[stop_rows]) if extras is not None else (None, None)
