@@ -1051,6 +1051,21 @@ FAULTS = [
         TORCH_CPU,
     ),
     Fault(
+        "small image sets train in the full batch (3 steps an epoch)",
+        KERAS_IMAGE + "model.py",
+        "        batch = small_set_batch_size(setup.batch_size, len(fit_rows))  # small sets: more, smaller steps\n",
+        "        batch = setup.batch_size\n",
+        ["tests/test_lifecycle.py::test_the_image_demo_learns_the_digits"],
+    ),
+    Fault(
+        "a small set's batch keeps the configured size",
+        SRC + "batches.py.jinja",
+        "    return min(batch_size, max(rows // steps, 16))",
+        "    return batch_size",
+        ["tests/test_parts.py::test_a_small_image_set_trains_in_smaller_batches_so_that_an_epoch_takes_16_steps"],
+        IMAGES_3,
+    ),
+    Fault(
         "the image cache is published with the run",
         KERAS_IMAGE + "model.py",
         "            cached.unlink()\n",
