@@ -1,5 +1,6 @@
-"""Images per second of a rendered PyTorch image project's training loop (loop.fit), under the hardware setup it
-picks: every visible GPU with AMP, or the CPU.
+"""Images per second of a rendered PyTorch image project's training loop (loop.fit) in one process, under the
+hardware setup it picks: one GPU with AMP, or the CPU. (With several GPUs a project trains in a process per GPU,
+distributed.py; this step times one process's loop on one of them.)
 
 Run by throughput.py in a fresh process per setting:
     PYTHONPATH=<project>/src python step_images_torch.py <project> [--backbone small_cnn] [--size 28]
@@ -27,7 +28,8 @@ def main() -> None:
         setup.amp, setup.precision = False, "float32"
     elif setup.amp:
         setup.precision = "float16 AMP"
-    network = model_module.ImageNetwork(config, None, setup, 10, spec).network(None)  # on the devices, channels_last
+    setup.replicas = 1  # one process, one device
+    network = model_module.ImageNetwork(config, None, setup, 10, spec).network(None)  # on the device, channels_last
     generator = torch.Generator().manual_seed(0)
     images = torch.rand(args.images, 3, args.size, args.size, generator=generator)
     labels = torch.randint(0, 10, (args.images,), generator=generator)
@@ -39,10 +41,11 @@ def main() -> None:
         pin_memory=setup.pin_memory,
     )
     stop = [(images[: setup.batch_size], labels[: setup.batch_size])]  # early stopping's slice: one batch
-    loop.fit(network, batches, stop, 1, setup.learning_rate, setup, config)  # warm up (cuDNN picks its kernels)
+    loss = torch.nn.CrossEntropyLoss()
+    loop.fit(network, batches, stop, 1, setup.learning_rate, setup, config, loss)  # warm up (cuDNN picks its kernels)
 
     def train():
-        loop.fit(network, batches, stop, args.epochs, setup.learning_rate, setup, config)
+        loop.fit(network, batches, stop, args.epochs, setup.learning_rate, setup, config, loss)
         if setup.device_type == "cuda":
             torch.cuda.synchronize()
 

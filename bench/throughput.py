@@ -93,7 +93,7 @@ SIMULATED_TORCH_IMAGES = {
     "cpu, float32, small CNN 28 px (PyTorch)": ("cpu", "", SMALL_CNN_TORCH, {}),
     "cpu, float32, efficientnet_b0 224 px (PyTorch)": ("cpu", "", [*B0_TORCH, "--images", "128", "--epochs", "1"], {}),
 }
-REAL_GPU_TORCH_IMAGES = {  # every visible GPU (DataParallel over Kaggle's two T4s)
+REAL_GPU_TORCH_IMAGES = {  # one GPU, one process (several train through distributed.py's processes)
     "gpu: efficientnet_b0 224 px, AMP": ("gpu", "", [*B0_TORCH, "--images", "4096"], {}),
     "gpu: efficientnet_b0 224 px, float32 (AMP off)": (
         "gpu",

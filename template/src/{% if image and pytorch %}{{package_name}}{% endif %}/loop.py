@@ -13,6 +13,8 @@ import numpy as np
 import torch
 from tqdm.auto import tqdm
 
+from . import distributed
+
 log = logging.getLogger(__name__)
 
 
@@ -62,6 +64,7 @@ def fit(model, batches, stop_batches, epochs: int, learning_rate: float, setup, 
     is frozen and kept in inference mode (its BatchNorm statistics too), and early stopping waits for phase two."""
     training = config["training"]
     trainable = [p for p in model.parameters() if p.requires_grad]
+    learner = distributed.wrap(model, setup)  # with several GPUs' processes, gradients averaged over them
     optimizer = torch.optim.AdamW(trainable, lr=learning_rate, weight_decay=training["weight_decay"])
     steps = epochs * len(batches)
     schedule = one_cycle(optimizer, min(int(training["warmup_share"] * steps), steps - 1), steps)
@@ -69,6 +72,8 @@ def fit(model, batches, stop_batches, epochs: int, learning_rate: float, setup, 
     history, best, best_loss, waited = {"loss": [], "val_loss": []}, None, np.inf, 0
     bar, started = show_bar(training["progress"]), time.perf_counter()
     for epoch in range(epochs):
+        if hasattr(batches, "sampler") and hasattr(batches.sampler, "set_epoch"):
+            batches.sampler.set_epoch(epoch)  # a sharded epoch: a new order, dealt out anew
         model.train()
         if head_only:  # the frozen backbone in inference mode, so its BatchNorm statistics stay as loaded
             model.eval()
@@ -78,7 +83,7 @@ def fit(model, batches, stop_batches, epochs: int, learning_rate: float, setup, 
         for inputs, labels in progress:
             labels = labels.to(setup.device_name, non_blocking=True)
             with torch.autocast(setup.device_type, dtype=torch.float16, enabled=setup.amp):
-                loss = loss_fn(forward(model, inputs, setup).float(), labels)
+                loss = loss_fn(forward(learner, inputs, setup).float(), labels)
             optimizer.zero_grad(set_to_none=True)
             scaler.scale(loss).backward()
             scaler.unscale_(optimizer)  # clip the true gradients, not the scaled ones
@@ -88,8 +93,10 @@ def fit(model, batches, stop_batches, epochs: int, learning_rate: float, setup, 
             schedule.step()
             running, seen = running + loss.item() * len(labels), seen + len(labels)
             progress.set_postfix(loss=f"{running / seen:.4f}")
-        history["loss"].append(running / max(seen, 1))
-        history["val_loss"].append(mean_loss(model, stop_batches, loss_fn, setup))
+        # Each process watches the whole early-stopping slice; their means agree, so they stop together.
+        stop_loss = mean_loss(model, stop_batches, loss_fn, setup)
+        history["loss"].append(distributed.mean_over_processes(running / max(seen, 1), setup))
+        history["val_loss"].append(distributed.mean_over_processes(stop_loss, setup))
         spent = time.perf_counter() - started
         left = spent / (epoch + 1) * (epochs - epoch - 1)  # every epoch still allowed: early stopping may end sooner
         log.info(
@@ -123,8 +130,7 @@ def show_bar(progress) -> bool:
 def head_of(model):
     """The classifier that phase one trains: timm models name it (with metadata, model.py's WithMetadata names its
     metadata layer and head); the small CNN's is its last layer."""
-    inner = model.module if isinstance(model, torch.nn.DataParallel) else model
-    return inner.get_classifier() if hasattr(inner, "get_classifier") else inner[-1]
+    return model.get_classifier() if hasattr(model, "get_classifier") else model[-1]
 
 
 def predict(model, batches, setup, activation, view=None) -> np.ndarray:

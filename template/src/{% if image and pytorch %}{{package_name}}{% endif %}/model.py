@@ -11,7 +11,7 @@ import numpy as np
 import timm
 import torch
 
-from . import loop
+from . import distributed, loop
 from .augment import pipelines, tta_views
 from .batches import early_stopping_split, small_set_batch_size, usable_batch_size
 from .config import ProjectError
@@ -156,19 +156,26 @@ class ImageNetwork:
     def network(self, weights: str | None, extras: np.ndarray | None = None) -> torch.nn.Module:
         n_extras = 0 if extras is None else extras.shape[1]  # the fold's encoded metadata: its width
         network = build_network(self.name, self.spec, self.head.outputs, self.config, weights, n_extras)
-        network = network.to(self.setup.device_name, memory_format=torch.channels_last)
-        # Several GPUs (Kaggle's T4 x2): DataParallel splits each batch over them inside this one process.
-        return torch.nn.DataParallel(network) if self.setup.replicas > 1 else network
+        return network.to(self.setup.device_name, memory_format=torch.channels_last)
 
     def fit(self, rows, y: np.ndarray, fold_dir: Path) -> dict:
-        """Train on the training fold; early stopping watches a 10% slice of it, never the validation fold."""
+        """Train on the training fold; early stopping watches a 10% slice of it, never the validation fold. With
+        several GPUs, one process per GPU trains (distributed.py)."""
+        targets = self.head.targets(y, fold_dir)  # scaled values: the scaler is written here, once
+        extras = self.extras.fit(rows, fold_dir) if self.extras else None  # encoded on the training fold alone
+        if self.setup.replicas > 1:
+            return distributed.train_in_processes(self, self.setup.replicas, rows, y, targets, extras, fold_dir)
+        return self.train(rows, y, targets, extras, fold_dir)
+
+    def train(self, rows, y: np.ndarray, targets: np.ndarray, extras, fold_dir: Path) -> dict:
+        """The fold's training, in this process or in each of the GPUs' processes; rank 0 saves the weights."""
         config, setup, training = self.config, self.setup, self.config["training"]
         classes = y if self.head.n_classes else None  # stratified for classes
         fit_rows, stop_rows = early_stopping_split(np.arange(len(rows)), classes, config["cv"]["seed"])
         batch = small_set_batch_size(setup.batch_size, len(fit_rows))  # small sets: more, smaller steps
-        batch = usable_batch_size(batch, len(fit_rows), setup.replicas)
-        seed, targets, loss_fn = config["cv"]["seed"], self.head.targets(y, fold_dir), self.head.loss()
-        extras = self.extras.fit(rows, fold_dir) if self.extras else None  # encoded on the training fold alone
+        # The global batch, a multiple of the GPUs, split between their processes
+        batch = usable_batch_size(batch, len(fit_rows), setup.replicas) // distributed.processes()
+        seed, loss_fn = config["cv"]["seed"], self.head.loss()
         fit_extras, stop_extras = (extras[fit_rows], extras[stop_rows]) if extras is not None else (None, None)
         batches = training_batches(
             rows.iloc[fit_rows],
@@ -207,17 +214,19 @@ class ImageNetwork:
                 parameter.requires_grad = True
         learning_rate = setup.learning_rate * (training["fine_tune_factor"] if history else 1)
         tuned = loop.fit(network, batches, stop, epochs, learning_rate, setup, config, loss_fn)
-        inner = network.module if isinstance(network, torch.nn.DataParallel) else network
-        torch.save(inner.state_dict(), fold_dir / "network.pt")
+        if distributed.is_writer():
+            self.save(network, fold_dir)
         return {key: history.get(key, []) + tuned[key] for key in ("loss", "val_loss")}
+
+    def save(self, network: torch.nn.Module, fold_dir: Path) -> None:
+        torch.save(network.state_dict(), fold_dir / "network.pt")
 
     def predict(self, rows, fold_dir: Path) -> dict[str, np.ndarray]:
         """Class probabilities (the second class's alone for two classes) or values, plain and averaged over TTA
         views."""
         extras = self.extras.transform(rows, fold_dir) if self.extras else None
-        network = self.network(None, extras)
-        inner = network.module if isinstance(network, torch.nn.DataParallel) else network
-        inner.load_state_dict(torch.load(fold_dir / "network.pt", map_location=self.setup.device_name))
+        network = self.network(None, extras)  # on one device: predicting is quick beside training
+        network.load_state_dict(torch.load(fold_dir / "network.pt", map_location=self.setup.device_name))
         batch = usable_batch_size(self.setup.batch_size, max(len(rows), self.setup.replicas), self.setup.replicas)
         batches = padded_batches(rows, self.images, self.spec, self.predict_transform, batch, self.setup, extras=extras)
         activation = self.head.activation

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import torch
+import torch.distributed as dist
 from PIL import Image
+from torch.utils.data import DistributedSampler
 
 from .images import Images
 
@@ -85,12 +87,17 @@ def seeded_worker(worker: int) -> None:
 def training_batches(
     records, targets, images, spec, transform, batch_size: int, setup, seed: int, extras=None, in_memory=False
 ):
-    """Shuffled batches of one fixed size (the incomplete last one dropped), augmented as they are read."""
-    transform.set_random_seed(seed)  # albumentations keeps its own generators: seeded here, a run repeats
+    """Shuffled batches of one fixed size (the incomplete last one dropped), augmented as they are read. In one of
+    several GPUs' processes, this process's shard of them: a DistributedSampler deals each epoch's shuffled images
+    out between the processes (the training loop tells it the epoch, so that each epoch's order is new)."""
+    transform.set_random_seed(seed + dist.get_rank() if dist.is_initialized() else seed)  # albumentations' own
+    dataset = ImageDataset(records, images, spec, transform, targets, extras=extras, in_memory=in_memory)
+    shard = DistributedSampler(dataset, shuffle=True, seed=seed, drop_last=True) if dist.is_initialized() else None
     return torch.utils.data.DataLoader(
-        ImageDataset(records, images, spec, transform, targets, extras=extras, in_memory=in_memory),
+        dataset,
         batch_size=batch_size,
-        shuffle=True,
+        shuffle=shard is None,
+        sampler=shard,
         drop_last=True,
         num_workers=setup.workers,
         pin_memory=setup.pin_memory,

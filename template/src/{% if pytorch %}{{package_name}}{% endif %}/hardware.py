@@ -56,10 +56,11 @@ def configure(config: dict) -> Setup:
     )
     amp = "automatic mixed precision (float16)" if setup.amp else "float32, AMP off" + ("" if gpus else " (no GPU)")
     log.info(
-        "hardware: %s x%d on PyTorch %s, %s, global batch %d, %d loader workers",
+        "hardware: %s x%d on PyTorch %s%s, %s, global batch %d, %d loader workers",
         setup.device,
         setup.replicas,
         torch.__version__,
+        " (a process each: DistributedDataParallel)" if setup.replicas > 1 else "",
         amp,
         setup.batch_size,
         setup.workers,
