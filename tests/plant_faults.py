@@ -1060,7 +1060,7 @@ FAULTS = [
     Fault(
         "a small set's batch keeps the configured size",
         SRC + "batches.py.jinja",
-        "    return min(batch_size, max(rows // steps, 16))",
+        "    return min(batch_size, rows // step_count)",
         "    return batch_size",
         ["tests/test_parts.py::test_a_small_image_set_trains_in_smaller_batches_so_that_an_epoch_takes_16_steps"],
         IMAGES_3,

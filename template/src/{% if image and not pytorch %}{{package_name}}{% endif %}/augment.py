@@ -28,7 +28,7 @@ def augmentation(config: dict) -> keras.Sequential:
         layers.append(keras.layers.RandomBrightness(settings["brightness"], value_range=(0, 255)))
     if settings["rand_augment"]:
         layers.append(keras.layers.RandAugment(value_range=(0, 255)))
-    return keras.Sequential(layers, name="augmentation")
+    return keras.Sequential(layers or [keras.layers.Identity()], name="augmentation")  # none: built all the same
 
 
 def batch_mixing(config: dict):
