@@ -1076,8 +1076,8 @@ FAULTS = [
     Fault(
         "every process trains on every image (no DistributedSampler)",
         TORCH_IMAGE + "pipeline.py",
-        "if dist.is_initialized() else None\n",
-        "if False else None\n",
+        "    sharded = distributed.processes() > 1\n",
+        "    sharded = False\n",
         ["tests/test_hardware.py::test_each_process_trains_on_its_own_shard_in_a_new_order_every_epoch"],
         TORCH,
     ),

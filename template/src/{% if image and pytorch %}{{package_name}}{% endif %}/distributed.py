@@ -16,8 +16,6 @@ import torch.distributed as dist
 import torch.multiprocessing as mp
 from torch.nn.parallel import DistributedDataParallel
 
-log = logging.getLogger(__name__)
-
 
 def rank() -> int:
     return dist.get_rank() if dist.is_initialized() else 0

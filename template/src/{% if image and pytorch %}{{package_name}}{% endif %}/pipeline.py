@@ -8,10 +8,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import torch
-import torch.distributed as dist
 from PIL import Image
 from torch.utils.data import DistributedSampler
 
+from . import distributed
 from .images import Images
 
 
@@ -90,9 +90,10 @@ def training_batches(
     """Shuffled batches of one fixed size (the incomplete last one dropped), augmented as they are read. In one of
     several GPUs' processes, this process's shard of them: a DistributedSampler deals each epoch's shuffled images
     out between the processes (the training loop tells it the epoch, so that each epoch's order is new)."""
-    transform.set_random_seed(seed + dist.get_rank() if dist.is_initialized() else seed)  # albumentations' own
+    transform.set_random_seed(seed + distributed.rank())  # albumentations' own generators, one per process
     dataset = ImageDataset(records, images, spec, transform, targets, extras=extras, in_memory=in_memory)
-    shard = DistributedSampler(dataset, shuffle=True, seed=seed, drop_last=True) if dist.is_initialized() else None
+    sharded = distributed.processes() > 1
+    shard = DistributedSampler(dataset, shuffle=True, seed=seed, drop_last=True) if sharded else None
     return torch.utils.data.DataLoader(
         dataset,
         batch_size=batch_size,
