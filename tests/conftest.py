@@ -97,3 +97,18 @@ def run_in(project: Path, *command: str, timeout: int = 900) -> subprocess.Compl
         timeout=timeout,
         env={**os.environ, "PYTHONPATH": str(project / "src")},
     )
+
+
+def pytest_collection_modifyitems(items):
+    """The rendered projects' own suites run first, the full ones first of all. With `--maxschedchunk=1`
+    (pyproject.toml) xdist hands out tests a few at a time in this order, so the long suites spread over both workers
+    and the short tests fill in at the end; by default it sends a worker up to half of what is left in one chunk,
+    which could be a row of long suites while the other worker runs out of work."""
+    from test_render import runs_every_test
+
+    def order(item) -> int:
+        if item.originalname != "test_rendered_project_passes_its_own_tests":
+            return 2
+        return 0 if runs_every_test(item.callspec.params["project"]) else 1
+
+    items.sort(key=order)  # stable: within each group, the order pytest collected
