@@ -57,6 +57,9 @@ SEVERAL_VALUES_TEST, SEVERAL_LABELS_TEST = SEVERAL_TARGETS_TEST + "[mcrmse]", SE
 SEVERAL_IMAGE_TEST = (
     "tests/test_train.py::test_several_target_columns_are_each_predicted_and_submitted_in_their_own_column"
 )
+ONE_VALUE_LABEL_TEST = (
+    "tests/test_train.py::test_a_label_column_with_one_value_in_the_training_rows_predicts_its_smoothed_share"
+)
 METADATA_TEST = "tests/test_train.py::test_metadata_reaches_both_models_and_is_encoded_on_the_training_fold"
 TABLE_SEVERAL_TEST = (
     "tests/test_train.py::test_several_target_columns_are_each_predicted_scored_and_submitted_in_their_own_column"
@@ -2277,7 +2280,7 @@ FAULTS = [
         TABULAR + "reference.py",
         "        if self.labels and len(np.unique(y)) < 2:\n",
         "        if False:\n",
-        ["tests/test_train.py::test_a_label_column_with_one_value_in_the_training_rows_predicts_its_smoothed_share"],
+        [ONE_VALUE_LABEL_TEST + "[reference]"],
         BINARY_AUC,
     ),
     Fault(
@@ -2295,6 +2298,70 @@ FAULTS = [
         '    if setting == "none":\n        setting = "auto"\n',
         ["tests/test_train.py::test_metadata_reaches_the_models_and_is_encoded_on_the_training_fold"],
         TEXT,
+    ),
+    Fault(
+        "CatBoost learns from its early-stopping rows too",
+        TABULAR + "catboost_model.py",
+        "            features.iloc[fit_rows],\n            y[fit_rows],",
+        "            features,\n            y,",
+        ["tests/test_train.py::test_the_models_train_and_stop_early_on_their_training_fold_only"],
+        ["--task", "tabular-regression", "--metric", "rmse"],
+    ),
+    Fault(
+        "CatBoost's predict meets its columns in another order than fit did",
+        TABULAR + "catboost_model.py",
+        "        features = self.features(rows)\n        columns = [",
+        "        features = self.features(rows).iloc[:, ::-1]\n        columns = [",
+        ["tests/test_train.py::test_a_row_reaches_each_model_through_predict_as_in_training[catboost]"],
+        BINARY_AUC,
+    ),
+    Fault(
+        "CatBoost's predict forgets to undo rmsle's log1p",
+        TABULAR + "catboost_model.py",
+        "            prediction = np.clip(np.expm1(prediction), 0, None)",
+        "            prediction = np.clip(prediction, 0, None)",
+        ["tests/test_train.py::test_a_row_reaches_each_model_through_predict_as_in_training[catboost]"],
+        ["--task", "tabular-regression", "--metric", "rmsle"],
+    ),
+    Fault(
+        "catboost.enabled: auto trains CatBoost where it is not installed",
+        TABULAR + "catboost_model.py",
+        'return installed if enabled == "auto" else enabled',
+        'return True if enabled == "auto" else enabled',
+        ["tests/test_train.py::test_catboost_trains_where_installed_unless_turned_off"],
+        BINARY_AUC,
+    ),
+    Fault(
+        "catboost.enabled: false is ignored",
+        TABULAR + "catboost_model.py",
+        'return installed if enabled == "auto" else enabled',
+        "return installed",
+        ["tests/test_train.py::test_catboost_trains_where_installed_unless_turned_off"],
+        BINARY_AUC,
+    ),
+    Fault(
+        "CatBoost fits a label with one value in the training rows (and fails)",
+        TABULAR + "catboost_model.py",
+        "            return (y.sum() + 1) / (len(y) + 2), None\n        classify",
+        "            pass\n        classify",
+        [ONE_VALUE_LABEL_TEST + "[catboost]"],
+        BINARY_AUC,
+    ),
+    Fault(
+        "CatBoost runs on every core whatever catboost.threads says",
+        TABULAR + "catboost_model.py",
+        '"thread_count": settings["threads"],',
+        '"thread_count": -1,',
+        ["tests/test_train.py::test_a_seeded_fit_repeats_exactly_and_the_trees_use_their_threads"],
+        BINARY_AUC,
+    ),
+    Fault(
+        "CatBoost is left out of the models",
+        TABULAR + "models.py",
+        "    if catboost_wanted(config):",
+        "    if False:",
+        ["tests/test_train.py::test_smoke_train_writes_scores_oof_and_a_valid_submission"],
+        BINARY_AUC,
     ),
 ]
 

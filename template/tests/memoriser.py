@@ -8,6 +8,8 @@ the target's transform and its inverse.
 A step that differs between the two paths leaves the rows unrecognised, or comes back as another target.
 """
 
+import zlib
+
 import numpy as np
 import pandas as pd
 import scipy.sparse
@@ -23,8 +25,14 @@ def as_rows(x):
         return scipy.sparse.csr_matrix(x, dtype="float64")
     if isinstance(x, dict):
         return np.concatenate([as_rows(x[name]) for name in sorted(x)], axis=1)
+    if isinstance(x, pd.DataFrame):  # categories as text (CatBoost's input): a number in [0, 1) for each text
+        x = x.apply(lambda column: column if pd.api.types.is_numeric_dtype(column) else column.map(text_number))
     x = np.asarray(x, dtype="float64").reshape(len(x), -1)
     return np.hstack([np.nan_to_num(x), np.isnan(x)])  # a missing value is an input too
+
+
+def text_number(text: str) -> float:
+    return zlib.crc32(str(text).encode()) / 2**32
 
 
 class Memoriser(BaseEstimator):
@@ -62,6 +70,10 @@ class Memoriser(BaseEstimator):
 
     def predict(self, x) -> np.ndarray:
         return self.recall(x)
+
+    def get_evals_result(self) -> dict:
+        """CatBoost's learning curve: none here."""
+        return {}
 
     def predict_proba(self, x) -> np.ndarray:
         """One-hot over classes_ for a remembered row, NaN for the rest."""

@@ -3,6 +3,7 @@ FoldModel (fold_model.py), the interface every task's models share. Here the row
 
 import logging
 
+from .catboost_model import CatBoostModel, catboost_wanted
 from .fold_model import FoldModel
 from .model import KerasNetwork
 from .preprocess import infer_roles
@@ -12,7 +13,8 @@ log = logging.getLogger(__name__)
 
 
 def build_models(config: dict, data, setup, target, report_dir=None) -> tuple[list[FoldModel], dict]:
-    """The network and the reference, and the facts about their inputs that cv.json reports."""
+    """The network, the reference and CatBoost (where wanted), and the facts about their inputs that cv.json
+    reports."""
     roles = infer_roles(data.train, data.test, config)
     n_classes = len(target.classes) if target.classes else None  # None: values, or several 0/1 label columns
     n_targets = len(target.names) if target.names else 1  # target columns
@@ -23,4 +25,9 @@ def build_models(config: dict, data, setup, target, report_dir=None) -> tuple[li
         "features": {"numeric": roles["numeric"], "categorical": roles["categorical"]},
         "dropped_columns": {c: reason for c, reason in roles["dropped"].items() if c in data.train.columns},
     }
-    return [KerasNetwork(config, roles, setup, n_classes, n_targets), reference], facts
+    models = [KerasNetwork(config, roles, setup, n_classes, n_targets), reference]
+    if catboost_wanted(config):
+        models.append(CatBoostModel(config, roles, n_classes))
+    else:
+        log.info("catboost: not trained (catboost.enabled %s)", config["catboost"]["enabled"])
+    return models, facts
