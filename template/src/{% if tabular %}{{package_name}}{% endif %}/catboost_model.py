@@ -16,7 +16,7 @@ import pandas as pd
 from .batches import early_stopping_split
 from .config import ProjectError
 from .preprocess import as_strings
-from .reference import mean_curve
+from .reference import mean_curve, predict_columns
 from .target import multilabel
 
 
@@ -101,18 +101,6 @@ class CatBoostModel:
     def predict(self, rows: pd.DataFrame, fold_dir: Path) -> dict[str, np.ndarray]:
         """Values (a row of them for several target columns); the second class's probability, one probability per
         class, or one per 0/1 label column."""
+        models = joblib.load(fold_dir / "catboost.joblib")
         features = self.features(rows)
-        columns = [self.predict_column(model, features) for model in joblib.load(fold_dir / "catboost.joblib")]
-        prediction = columns[0] if len(columns) == 1 else np.column_stack(columns)
-        if self.log_target:
-            prediction = np.clip(np.expm1(prediction), 0, None)
-        return {self.name: prediction}
-
-    def predict_column(self, model, features: pd.DataFrame) -> np.ndarray:
-        if not hasattr(model, "predict"):  # a label's share in the training rows
-            return np.full(len(features), model)
-        if self.n_classes:
-            probabilities = np.zeros((len(features), self.n_classes))
-            probabilities[:, model.classes_.astype(int)] = model.predict_proba(features)  # a fold may lack a class
-            return probabilities[:, 1] if self.n_classes == 2 else probabilities
-        return model.predict_proba(features)[:, 1] if self.labels else model.predict(features)
+        return {self.name: predict_columns(models, features, self.n_classes, self.labels, self.log_target)}

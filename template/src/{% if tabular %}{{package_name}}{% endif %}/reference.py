@@ -149,20 +149,25 @@ class Reference:
         probability per class, or one per 0/1 label column."""
         parts = joblib.load(fold_dir / "reference.joblib")
         features = parts["preprocessor"].transform(rows)
-        columns = [self.predict_column(model, features) for model in parts["models"]]
-        prediction = columns[0] if len(columns) == 1 else np.column_stack(columns)
-        if self.log_target:
-            prediction = np.clip(np.expm1(prediction), 0, None)  # log error is undefined below zero
-        return {self.name: prediction}
+        return {self.name: predict_columns(parts["models"], features, self.n_classes, self.labels, self.log_target)}
 
-    def predict_column(self, model, features: np.ndarray) -> np.ndarray:
-        if not hasattr(model, "predict"):  # a label's share in the training rows
-            return np.full(len(features), model)
-        if self.n_classes:
-            probabilities = np.zeros((len(features), self.n_classes))
-            probabilities[:, model.classes_] = model.predict_proba(features)  # a fold may lack a class
-            return probabilities[:, 1] if self.n_classes == 2 else probabilities
-        return model.predict_proba(features)[:, 1] if self.labels else model.predict(features)
+
+def predict_columns(models: list, features, n_classes: int | None, labels: bool, log_target: bool) -> np.ndarray:
+    """What a model per target column (the reference's, CatBoost's) predicts, side by side: values, the second
+    class's probability, one probability per class, or one per 0/1 label column; rmsle's log1p undone."""
+    columns = [predict_column(model, features, n_classes, labels) for model in models]
+    prediction = columns[0] if len(columns) == 1 else np.column_stack(columns)
+    return np.clip(np.expm1(prediction), 0, None) if log_target else prediction  # log error is undefined below 0
+
+
+def predict_column(model, features, n_classes: int | None, labels: bool) -> np.ndarray:
+    if not hasattr(model, "predict"):  # a label's share in the training rows
+        return np.full(len(features), model)
+    if n_classes:
+        probabilities = np.zeros((len(features), n_classes))
+        probabilities[:, np.asarray(model.classes_, int)] = model.predict_proba(features)  # a fold may lack a class
+        return probabilities[:, 1] if n_classes == 2 else probabilities
+    return model.predict_proba(features)[:, 1] if labels else model.predict(features)
 
 
 def mean_curve(curves: list[dict]) -> dict:
