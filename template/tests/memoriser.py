@@ -25,7 +25,7 @@ def as_rows(x):
         return scipy.sparse.csr_matrix(x, dtype="float64")
     if isinstance(x, dict):
         return np.concatenate([as_rows(x[name]) for name in sorted(x)], axis=1)
-    if isinstance(x, pd.DataFrame):  # categories as text (CatBoost's input): a number in [0, 1) for each text
+    if isinstance(x, pd.DataFrame):  # categories given as text: a number in [0, 1) for each text
         x = x.apply(lambda column: column if pd.api.types.is_numeric_dtype(column) else column.map(text_number))
     x = np.asarray(x, dtype="float64").reshape(len(x), -1)
     return np.hstack([np.nan_to_num(x), np.isnan(x)])  # a missing value is an input too
@@ -72,7 +72,7 @@ class Memoriser(BaseEstimator):
         return self.recall(x)
 
     def get_evals_result(self) -> dict:
-        """CatBoost's learning curve: none here."""
+        """The learning curve a boosted model reports: none here."""
         return {}
 
     def predict_proba(self, x) -> np.ndarray:
