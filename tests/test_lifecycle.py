@@ -118,14 +118,15 @@ def test_demo_trains_and_submits_on_bundled_data(tmp_path, capsys):
 
 def test_the_multiclass_demo_ranks_the_right_digit_first(tmp_path, capsys):
     """Ten classes in a table, scored by MAP@3 on held-out rows; a guess of the three commonest digits for every
-    row scores about 0.2, and both models reach far beyond it."""
+    row scores about 0.2, and every model reaches far beyond it."""
     demo = tmp_path / "demo"
     kagglekit(["demo", str(demo), "--dataset", "pen-digits"])
     score = float(capsys.readouterr().out.rsplit("held-out test map@3 ", 1)[1].split()[0])
     guesses = pd.read_csv(demo / "outputs" / "submission.csv")["digit"].str.split()
     assert guesses.map(lambda row: len(set(row)) == 3 and set(row) <= set("0123456789")).all()
     cv = json.loads((latest_run(demo / "outputs") / "cv.json").read_text())
-    assert score >= 0.95 and min(cv["scores"][model]["oof"] for model in ("keras", "reference")) >= 0.9, cv["scores"]
+    assert score >= 0.95, score
+    assert min(cv["scores"][model]["oof"] for model in ("keras", "reference", "catboost")) >= 0.9, cv["scores"]
 
 
 def test_the_image_demo_learns_the_digits(tmp_path, capsys):
