@@ -162,14 +162,41 @@ def runs_every_test(combination) -> bool:
     return firsts.get((task, "pytorch" in extra)) == combination
 
 
+TABLE_TASKS = ("tabular-regression", "binary-classification", "multiclass-classification")
+
+
+def sharded_path(combination) -> tuple:
+    """The template family (the table tasks share one), framework and hardware answer of a combination."""
+    task, hardware, _, extra = combination
+    return ("tables" if task in TABLE_TASKS else task, "pytorch" in extra, hardware)
+
+
+def trains_sharded(combination) -> bool:
+    """Whether a gpu or tpu render runs test_sharded_training.py (two trainings, one of them on simulated devices:
+    about 40 s): the first render of each sharded path. The table tasks share one template and one sharded path
+    (the network differs only in its last layer), so their other renders leave it out."""
+    firsts = {}
+    for other in COMBINATIONS:
+        firsts.setdefault(sharded_path(other), other)
+    return combination[1] != "cpu" and firsts[sharded_path(combination)] == combination
+
+
+def test_each_task_trains_sharded_once_on_each_accelerator_answer():
+    """The gpu and tpu paths' sharded training is held by one render per task (the tables: one for the three)."""
+    chosen = [sharded_path(c) for c in COMBINATIONS if trains_sharded(c)]
+    assert sorted(chosen) == sorted({sharded_path(c) for c in COMBINATIONS if c[1] != "cpu"})
+
+
 def test_rendered_project_passes_its_own_tests(project):
     """The first cpu render of each task and framework runs every test; the others (gpu, tpu, another metric or CV
     scheme) leave out the slow ones (15 s or more each: full trainings, image layouts, the kernel bundle). Without
     accelerators those renders run on their cpu settings, so a slow test there would repeat the first render's on the
     same code; what their answers change (the metric, the CV scheme, the hardware's files) is held by their fast
-    tests and by the smoke training below."""
+    tests and by the smoke training below. The table tasks' sharded training runs in one gpu and one tpu render."""
     folder, (task, hardware, metric, extra) = project
     chosen = [] if runs_every_test((task, hardware, metric, extra)) else ["-m", "not slow"]
+    if (folder / "tests" / "test_sharded_training.py").exists() and not trains_sharded((task, hardware, metric, extra)):
+        chosen += ["--ignore", "tests/test_sharded_training.py"]
     # The Keras image cpu suite, the longest, takes about 12 minutes of a CI machine running two renders at once.
     result = run_in(folder, "-m", "pytest", "-q", "-p", "no:cacheprovider", *chosen, timeout=1500)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
