@@ -21,6 +21,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 SRC = "template/src/{{package_name}}/"
 BINARY_AUC = ["--task", "binary-classification", "--metric", "auc"]
+# The render in which CI runs the tests of code every Keras project shares (SHARED_CODE_TESTS, tests/test_render.py)
+SHARED_RENDER = ["--task", "tabular-regression", "--metric", "rmse"]
 
 
 @dataclass
@@ -119,7 +121,7 @@ FAULTS = [
             "tests/test_outputs.py::test_a_run_that_fails_in_its_last_fold_leaves_the_previous_run_whole",
             "tests/test_outputs.py::test_ctrl_c_stops_training_in_one_line_and_keeps_the_previous_run",
         ],
-        TEXT,
+        SHARED_RENDER,
     ),
     Fault(
         "a run published in the same second as the one before overwrites it, or sorts before it",
@@ -143,7 +145,7 @@ FAULTS = [
         "    except KeyboardInterrupt:\n",
         "    except SystemError:\n",
         ["tests/test_outputs.py::test_ctrl_c_stops_training_in_one_line_and_keeps_the_previous_run"],
-        IMAGES_3,
+        SHARED_RENDER,
     ),
     Fault(
         "predict trusts outputs that run.json does not vouch for",
@@ -1540,7 +1542,7 @@ FAULTS = [
         "        self.handler.flush()\n",
         "        self.handler.buffer.clear()\n",
         ["tests/test_outputs.py::test_a_run_writes_its_whole_log_beside_its_outputs"],
-        BINARY_AUC,
+        SHARED_RENDER,
     ),
     Fault(
         "predict rebuilds an older run's models with today's config.yaml, not the settings it trained with",
@@ -1694,7 +1696,7 @@ FAULTS = [
         "            set_setting(trial_config, key, value)\n",
         "            pass\n",
         ["tests/test_tune.py::test_each_trial_is_a_run_on_the_same_folds_and_a_stopped_search_resumes"],
-        BINARY_AUC,
+        SHARED_RENDER,
     ),
     Fault(
         "a trial the pruner would stop runs to its end",
@@ -1702,7 +1704,7 @@ FAULTS = [
         "            if trial.should_prune():",
         "            if False:",
         ["tests/test_tune.py::test_a_trial_the_pruner_stops_leaves_no_run"],
-        BINARY_AUC,
+        SHARED_RENDER,
     ),
     Fault(
         "tune's study is kept in memory, so a stopped search starts again from nothing",
@@ -1710,7 +1712,7 @@ FAULTS = [
         '        storage=f"sqlite:///{(output_dir / LEDGER).resolve()}",\n',
         "",
         ["tests/test_tune.py::test_each_trial_is_a_run_on_the_same_folds_and_a_stopped_search_resumes"],
-        BINARY_AUC,
+        SHARED_RENDER,
     ),
     Fault(
         "train --resume starts the stopped run again from its first fold",
@@ -1734,7 +1736,7 @@ FAULTS = [
         "        n_folds = progress.folds_in_budget(budget, elapsed, elapsed / (k + 1 - start), k + 1, n_folds)\n",
         "",
         ["tests/test_outputs.py::test_a_time_budget_ends_the_run_in_time_with_the_folds_that_fit"],
-        BINARY_AUC,
+        SHARED_RENDER,
     ),
     Fault(
         "a run cut by its time budget scores rows no model predicted",
@@ -1742,7 +1744,7 @@ FAULTS = [
         "        trained = folds < n_folds",
         "        trained = folds >= 0",
         ["tests/test_outputs.py::test_a_time_budget_ends_the_run_in_time_with_the_folds_that_fit"],
-        ["--task", "image-classification"],
+        SHARED_RENDER,
     ),
     Fault(
         "cv.seeds trains every seed but predicts with the first alone",
@@ -1822,7 +1824,7 @@ FAULTS = [
         "        timeout=None,  # a real run trains for hours",
         "        allow_errors=True,\n        timeout=None,",
         ["tests/test_notebook.py::test_a_step_that_fails_is_named_and_the_last_walkthrough_kept"],
-        BINARY_AUC,
+        SHARED_RENDER,
     ),
     Fault(
         "notebook replaces a walkthrough that holds the user's edits",
@@ -1973,7 +1975,7 @@ FAULTS = [
         'NOTEBOOK = """CONFIG = source / "config.yaml"',
         'NOTEBOOK = """CONFIG = Path("config.yaml")',
         ["tests/test_push.py::test_kernel_bundle_runs_like_on_kaggle[notebook]"],
-        BINARY_AUC,
+        SHARED_RENDER,
     ),
     Fault(
         "the PyTorch loop draws its progress bar into a log that is no terminal",
