@@ -18,11 +18,14 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from test_render import COMBINATIONS, is_pytorch, runs_shared_code_tests  # this script's folder is on sys.path
+
 REPO = Path(__file__).resolve().parents[1]
 SRC = "template/src/{{package_name}}/"
 BINARY_AUC = ["--task", "binary-classification", "--metric", "auc"]
 # The render in which CI runs the tests of code every Keras project shares (SHARED_CODE_TESTS, tests/test_render.py)
-SHARED_RENDER = ["--task", "tabular-regression", "--metric", "rmse"]
+_TASK, _HARDWARE, _METRIC, _EXTRA = next(c for c in COMBINATIONS if runs_shared_code_tests(c) and not is_pytorch(c))
+SHARED_RENDER = ["--task", _TASK, "--hardware", _HARDWARE, "--metric", _METRIC, *_EXTRA]
 
 
 @dataclass

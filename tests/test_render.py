@@ -152,14 +152,26 @@ def test_a_project_holds_no_word_of_another_variant(project):
     assert not found, "\n".join(found[:20])
 
 
+def first_of_each(key, combinations) -> dict:
+    """The first of the combinations, in their order, for each value of key(combination)."""
+    firsts = {}
+    for combination in combinations:
+        firsts.setdefault(key(combination), combination)
+    return firsts
+
+
+def is_pytorch(combination) -> bool:
+    return "pytorch" in combination[3]
+
+
+def task_and_framework(combination) -> tuple:
+    return combination[0], is_pytorch(combination)
+
+
 def runs_every_test(combination) -> bool:
     """Whether the combination is the first cpu render of its task and framework (see the test below)."""
-    task, _, _, extra = combination
-    firsts = {}
-    for other in COMBINATIONS:
-        if other[1] == "cpu":
-            firsts.setdefault((other[0], "pytorch" in other[3]), other)
-    return firsts.get((task, "pytorch" in extra)) == combination
+    cpu_renders = [c for c in COMBINATIONS if c[1] == "cpu"]
+    return first_of_each(task_and_framework, cpu_renders).get(task_and_framework(combination)) == combination
 
 
 TABLE_TASKS = ("tabular-regression", "binary-classification", "multiclass-classification")
@@ -167,18 +179,17 @@ TABLE_TASKS = ("tabular-regression", "binary-classification", "multiclass-classi
 
 def sharded_path(combination) -> tuple:
     """The template family (the table tasks share one), framework and hardware answer of a combination."""
-    task, hardware, _, extra = combination
-    return ("tables" if task in TABLE_TASKS else task, "pytorch" in extra, hardware)
+    task, hardware = combination[:2]
+    return ("tables" if task in TABLE_TASKS else task, is_pytorch(combination), hardware)
 
 
 def trains_sharded(combination) -> bool:
     """Whether a gpu or tpu render runs test_sharded_training.py (two trainings, one of them on simulated devices:
     about 40 s): the first render of each sharded path. The table tasks share one template and one sharded path
     (the network differs only in its last layer), so their other renders leave it out."""
-    firsts = {}
-    for other in COMBINATIONS:
-        firsts.setdefault(sharded_path(other), other)
-    return combination[1] != "cpu" and firsts[sharded_path(combination)] == combination
+    return (
+        combination[1] != "cpu" and first_of_each(sharded_path, COMBINATIONS)[sharded_path(combination)] == combination
+    )
 
 
 def test_each_task_trains_sharded_once_on_each_accelerator_answer():
@@ -207,18 +218,15 @@ def runs_shared_code_tests(combination) -> bool:
     """Whether the combination is the first render of its framework that runs every test, the cheapest first (the
     tables, then text, then images): there the tests of SHARED_CODE_TESTS run."""
     cheapest_first = sorted(COMBINATIONS, key=lambda c: (c[0] not in TABLE_TASKS, c[0] != "nlp"))
-    firsts = {}
-    for other in cheapest_first:
-        if runs_every_test(other):
-            firsts.setdefault("pytorch" in other[3], other)
-    return firsts["pytorch" in combination[3]] == combination
+    full_renders = [c for c in cheapest_first if runs_every_test(c)]
+    return first_of_each(is_pytorch, full_renders)[is_pytorch(combination)] == combination
 
 
 def test_shared_code_tests_run_once_per_framework_in_a_full_render():
     chosen = [c for c in COMBINATIONS if runs_shared_code_tests(c)]
-    assert sorted("pytorch" in c[3] for c in chosen) == [False, True]
+    assert sorted(is_pytorch(c) for c in chosen) == [False, True]
     assert all(runs_every_test(c) for c in chosen)
-    assert [c[0] for c in chosen if "pytorch" not in c[3]][0] in TABLE_TASKS  # the cheapest full render
+    assert [c[0] for c in chosen if not is_pytorch(c)][0] in TABLE_TASKS  # the cheapest full render
 
 
 def test_rendered_project_passes_its_own_tests(project):
