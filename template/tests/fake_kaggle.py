@@ -76,7 +76,8 @@ class FakeKaggle:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        # close() waits for the server's next look at its shutdown flag: every 0.5 s by default, in every test.
+        threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
 
     def methods(self) -> list:
         return [method for method, _ in self.requests]

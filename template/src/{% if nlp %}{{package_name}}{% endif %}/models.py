@@ -4,9 +4,10 @@ FoldModel (fold_model.py), the interface every task's models share. Here the row
 from .encoder import SentenceEncoder, encoder_folder
 from .fold_model import FoldModel
 from .model import ScratchNetwork
+from .presets import preset_source
 from .reference import TfidfReference
 from .text import find_columns
-from .transformer import Transformer, preset_source
+from .transformer import Transformer
 
 
 def build_models(config: dict, data, setup, target, report_dir=None) -> tuple[list[FoldModel], dict]:
