@@ -1553,7 +1553,7 @@ FAULTS = [
         "        config = run_config(run_dir, config)\n",
         "",
         ["tests/test_outputs.py::test_each_run_keeps_its_settings_and_commit_and_predict_acts_on_the_run_named"],
-        BINARY_AUC,
+        SHARED_RENDER,
     ),
     Fault(
         "predict --run of an older run makes outputs/submission.csv that run's",
@@ -1561,7 +1561,7 @@ FAULTS = [
         "        if latest(run_dir):",
         "        if True:",
         ["tests/test_outputs.py::test_each_run_keeps_its_settings_and_commit_and_predict_acts_on_the_run_named"],
-        BINARY_AUC,
+        SHARED_RENDER,
     ),
     Fault(
         "a run records the commit but not that the tree held uncommitted changes",
@@ -1569,7 +1569,7 @@ FAULTS = [
         '"dirty": bool(git("status", "--porcelain")) if commit else None',
         '"dirty": False if commit else None',
         ["tests/test_outputs.py::test_each_run_keeps_its_settings_and_commit_and_predict_acts_on_the_run_named"],
-        BINARY_AUC,
+        SHARED_RENDER,
     ),
     Fault(
         "--run NAME picks the oldest run of that name",
@@ -1641,7 +1641,7 @@ FAULTS = [
         "        if not first.index.equals(other.index) or not first.equals(other):",
         "        if not first.index.equals(other.index):",
         ["tests/test_ensemble.py::test_runs_on_other_folds_are_refused_in_one_line"],
-        BINARY_AUC,
+        SHARED_RENDER,
     ),
     Fault(
         "ensemble blends the runs' test predictions equally, not with the weights chosen out of fold",
@@ -1649,7 +1649,7 @@ FAULTS = [
         "blend(tests, chosen.weights), stage,",
         "blend(tests, {name: 1 / len(tests) for name in tests}), stage,",
         ["tests/test_ensemble.py::test_an_ensemble_of_runs_is_a_run_never_below_its_best_member"],
-        ["--task", "multiclass-classification", "--metric", "logloss"],
+        SHARED_RENDER,
     ),
     Fault(
         "ensemble --best K takes the K worst runs",
@@ -1657,7 +1657,7 @@ FAULTS = [
         'table["run"].head(k)',
         'table["run"].tail(k)',
         ["tests/test_ensemble.py::test_best_k_takes_the_runs_with_the_best_scores"],
-        BINARY_AUC,
+        SHARED_RENDER,
     ),
     Fault(
         "predict goes ahead on an ensemble's run, which has no models",
@@ -1665,7 +1665,7 @@ FAULTS = [
         '    if models and manifest.get("ensemble_of"):',
         "    if False:",
         ["tests/test_ensemble.py::test_an_ensemble_of_runs_is_a_run_never_below_its_best_member"],
-        BINARY_AUC,
+        SHARED_RENDER,
     ),
     Fault(
         "test_predictions.csv keeps another prediction than the one submitted",
@@ -1691,7 +1691,7 @@ FAULTS = [
         '    apply_overrides(config, getattr(args, "settings", []), args.config)\n',
         "",
         ["tests/test_outputs.py::test_each_run_keeps_its_settings_and_commit_and_predict_acts_on_the_run_named"],
-        BINARY_AUC,
+        SHARED_RENDER,
     ),
     Fault(
         "tune's trials all try the settings config.yaml holds, not the ones Optuna suggests",
@@ -1755,7 +1755,7 @@ FAULTS = [
         "        return {name: np.mean([prediction[name] for prediction in per_seed], axis=0) for name in per_seed[0]}",
         "        return per_seed[0]",
         ["tests/test_seeds.py::test_every_fold_trains_each_seed_and_the_submission_averages_them"],
-        TEXT,
+        SHARED_RENDER,
     ),
     Fault(
         "the seeds' gain is reported with the wrong sign for an error metric",
@@ -1763,7 +1763,7 @@ FAULTS = [
         '"gain": sign * (averaged - alone)',
         '"gain": averaged - alone',
         ["tests/test_seeds.py::test_every_fold_trains_each_seed_and_the_submission_averages_them"],
-        ["--task", "tabular-regression", "--metric", "rmse"],
+        SHARED_RENDER,
     ),
     Fault(
         "the learning-curve figure draws the first fold alone",

@@ -199,10 +199,15 @@ def test_each_task_trains_sharded_once_on_each_accelerator_answer():
 
 
 # Tests of code every project of a framework shares (the run's log, Ctrl-C, a failing fold, the time budget, the
-# tuning loop, the notebook kernel and walkthrough wrappers): whatever the task, they drive the same modules through a
-# smoke run, so each framework's first render that runs every test runs them (`tests::name`, deselected elsewhere).
-# A renamed test here is simply run everywhere again: this list can only cost time, never coverage.
+# tuning loop, the notebook kernel and walkthrough wrappers, run folders and their settings, ensembles of runs, seed
+# averaging: outputs.py, predict.py, ensemble.py, seeds.py and tune.py are one file for every task): whatever the task,
+# they drive the same modules through smoke runs, so each framework's first render that runs every test runs them
+# (`tests/file::name`, or a whole file; deselected elsewhere). A renamed test here is simply run everywhere again: this
+# list can only cost time, never coverage.
 SHARED_CODE_TESTS = [
+    "tests/test_ensemble.py",  # its three tests share three smoke runs
+    "tests/test_seeds.py::test_every_fold_trains_each_seed_and_the_submission_averages_them",
+    "tests/test_outputs.py::test_each_run_keeps_its_settings_and_commit_and_predict_acts_on_the_run_named",
     "tests/test_outputs.py::test_a_run_writes_its_whole_log_beside_its_outputs",
     "tests/test_outputs.py::test_a_run_that_fails_in_its_last_fold_leaves_the_previous_run_whole",
     "tests/test_outputs.py::test_ctrl_c_stops_training_in_one_line_and_keeps_the_previous_run",
