@@ -19,6 +19,7 @@ from .config import ProjectError
 from .epochs import epoch_log
 from .extras import Extras
 from .fold_network import FoldNetwork
+from .hardware import compile_for_training
 from .head import Head
 from .pipeline import ImageSpec, padded_batches, predict_images, training_batches
 from .target import target_names
@@ -136,7 +137,7 @@ def compile_network(network: keras.Model, learning_rate: float, epochs: int, ste
     """AdamW (decoupled weight decay) on one learning-rate cycle over the epochs, on the head's loss."""
     training = config["training"]
     schedule = one_cycle(learning_rate, epochs * steps, training["warmup_share"])
-    network.compile(optimizer=keras.optimizers.AdamW(schedule, weight_decay=training["weight_decay"]), loss=loss)
+    compile_for_training(network, keras.optimizers.AdamW(schedule, weight_decay=training["weight_decay"]), loss)
 
 
 def batch_norms(model: keras.Model):

@@ -18,6 +18,7 @@ from .batches import ShuffledFullBatches, early_stopping_split, predict_rows, ta
 from .config import ProjectError
 from .epochs import epoch_log
 from .extras import Extras
+from .hardware import compile_for_training
 from .head import Head
 from .text import Columns, joined_texts
 
@@ -84,7 +85,7 @@ def train_network(network, x, y: np.ndarray, loss: str, setup, optimizer, settin
     batch = usable_batch_size(setup.batch_size, len(fit_rows), setup.replicas)
     batches = ShuffledFullBatches(take(x, fit_rows), y[fit_rows], batch, seed, setup.workers)
     stop = (wrap_to_multiple(take(x, stop_rows), batch), wrap_to_multiple(y[stop_rows], batch))
-    network.compile(optimizer=optimizer, loss=loss)
+    compile_for_training(network, optimizer, loss)
     callbacks = [keras.callbacks.EarlyStopping(patience=settings["early_stopping_patience"], restore_best_weights=True)]
     verbose = settings.get("verbose", 0)
     callbacks += epoch_log(network.name, settings["epochs"], verbose)

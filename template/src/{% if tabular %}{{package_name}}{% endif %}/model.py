@@ -15,6 +15,7 @@ import numpy as np
 
 from .batches import ShuffledFullBatches, early_stopping_split, predict_rows, take, usable_batch_size, wrap_to_multiple
 from .epochs import epoch_log
+from .hardware import compile_for_training
 from .preprocess import NeuralInputs
 from .target import TargetScaler, multilabel
 
@@ -154,7 +155,7 @@ class KerasNetwork:
             model = build_model(inputs, preprocessor.cardinalities, config, output)
             schedule = learning_rate_schedule(setup.learning_rate, epochs * len(batches), config)
             optimizer = keras.optimizers.AdamW(schedule, weight_decay=training["weight_decay"])
-            model.compile(optimizer=optimizer, loss=loss_for(config))
+            compile_for_training(model, optimizer, loss_for(config))
         patience = training["early_stopping_patience"]
         stopping = keras.callbacks.EarlyStopping(patience=patience, restore_best_weights=True)
         history = model.fit(
