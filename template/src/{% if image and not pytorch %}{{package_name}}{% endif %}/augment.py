@@ -28,7 +28,20 @@ def augmentation(config: dict) -> keras.Sequential:
         layers.append(keras.layers.RandomBrightness(settings["brightness"], value_range=(0, 255)))
     if settings["rand_augment"]:
         layers.append(keras.layers.RandAugment(value_range=(0, 255)))
-    return keras.Sequential(layers or [keras.layers.Identity()], name="augmentation")  # none: built all the same
+    return compilable_on_jax(keras.Sequential(layers or [keras.layers.Identity()], name="augmentation"))
+
+
+def compilable_on_jax(model):
+    """The model, each of its layers allowed to compile on JAX. Keras marks its affine layers (rotation, zoom,
+    translation, RandAugment's) unfit for XLA, which TensorFlow's image transform is; on JAX they compile, their seeds
+    still advancing each step. One such layer would keep the whole network from compiling (Keras checks every layer,
+    as here): each step op by op, on a TPU too. A network loaded from its file needs this again (loading settled
+    its choice already: it is made again here)."""
+    if keras.backend.backend() == "jax":
+        for layer in model._flatten_layers():
+            layer.supports_jit = True
+        model.jit_compile = True
+    return model
 
 
 def batch_mixing(config: dict):

@@ -13,7 +13,7 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from .augment import augmentation, batch_mixing, tta_views
+from .augment import augmentation, batch_mixing, compilable_on_jax, tta_views
 from .batches import early_stopping_split, small_set_batch_size, usable_batch_size
 from .config import ProjectError
 from .epochs import epoch_log
@@ -252,7 +252,7 @@ class ImageNetwork:
     def predict(self, rows, fold_dir: Path) -> dict[str, np.ndarray]:
         """Class probabilities (the second class's alone for two classes) or values, plain and averaged over TTA
         views."""
-        network = keras.models.load_model(fold_dir / "network.keras")
+        network = compilable_on_jax(keras.models.load_model(fold_dir / "network.keras", compile=False))
         # Test records have no label column; TFRecords keep test images in files of their own.
         split = "train" if target_names(self.config)[0] in rows else "test"
         batch = usable_batch_size(self.setup.batch_size, max(len(rows), self.setup.replicas), self.setup.replicas)
