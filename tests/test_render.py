@@ -27,7 +27,7 @@ COMBINATIONS = [
     ("tabular-regression", "tpu", "mae", ["--group-column", "household"]),
     ("binary-classification", "cpu", "auc", []),
     ("binary-classification", "gpu", "logloss", ["--group-column", "household"]),
-    ("binary-classification", "tpu", "f1", ["--cv", "kfold", "--folds", "3"]),  # labels (accuracy: the image cpu render)
+    ("binary-classification", "tpu", "f1", ["--cv", "kfold", "--folds", "3"]),  # labels (accuracy: image cpu)
     ("multiclass-classification", "cpu", "map@3", []),
     ("multiclass-classification", "tpu", "logloss", []),
 ]
@@ -58,6 +58,11 @@ def test_rendered_project_is_clean_and_records_its_answers(project):
     assert {"competition", "framework", "id_column", "target", "cv", "folds", "group_column"} <= set(answers)
     config = yaml.safe_load((folder / "config.yaml").read_text())
     assert config["hardware"]["target"] == hardware and config["metric"] == metric
+    if not is_pytorch((task, hardware, metric, extra)):  # the backend its tests train on, as backend() says
+        choice = "import os, yaml; os.environ.pop('KERAS_BACKEND', None); from playground_s9e1.hardware import "
+        choice += "keras_backend as pick; print(pick(yaml.safe_load(open('config.yaml'))['hardware']))"
+        chosen = run_in(folder, "-c", choice)
+        assert chosen.stdout.strip() == backend((task, hardware, metric, extra)), chosen.stderr[-2000:]
     lint = subprocess.run(
         [sys.executable, "-m", "ruff", "check", "--no-cache", str(folder)], capture_output=True, text=True
     )
@@ -218,6 +223,52 @@ SHARED_CODE_TESTS = [
 ]
 
 
+# Tests of a task's networks and trees on their own (test_model.py, test_images.py, test_text.py,
+# test_transformer.py, and the tables' model tests in test_train.py): the fitting, early stopping, schedules, seeds
+# and fallbacks they hold are the same whatever the hardware answer and metric (the metric's loss and scores are held
+# by the tests kept everywhere), and change with the library the networks run on. A gpu or tpu render on its task's
+# full render's library (image and text gpu renders on TensorFlow, table tpu renders on JAX, PyTorch gpu renders)
+# would repeat them, so it leaves them out. Like SHARED_CODE_TESTS, this list can only cost time, never coverage.
+NETWORK_TESTS = [
+    "tests/test_model.py",
+    "tests/test_images.py",
+    "tests/test_text.py",
+    "tests/test_transformer.py",
+    "tests/test_train.py::test_a_network_still_in_memory_predicts_with_the_weights_saved_in_its_fold",
+    "tests/test_train.py::test_the_models_train_and_stop_early_on_their_training_fold_only",
+    "tests/test_train.py::test_early_stopping_keeps_the_best_epochs_weights",
+    "tests/test_train.py::test_the_network_warms_up_decays_to_a_hundredth_and_takes_min_steps",
+    "tests/test_train.py::test_a_seeded_fit_repeats_exactly_and_the_trees_use_their_threads",
+    "tests/test_train.py::test_without_lightgbm_the_reference_is_scikit_learns",
+    "tests/test_train.py::test_catboost_trains_where_installed_unless_turned_off",
+]
+
+
+def backend(combination) -> str:
+    """What a render's networks run on in its tests: PyTorch, or the Keras backend hardware.py's keras_backend picks
+    (TensorFlow for gpu, JAX for tpu, on a CPU the cpu section's: JAX for tables, TensorFlow for images and text).
+    test_rendered_project_is_clean_and_records_its_answers holds this to the rendered project's own choice."""
+    task, hardware = combination[:2]
+    if is_pytorch(combination):
+        return "torch"
+    cpu = "jax" if task in TABLE_TASKS else "tensorflow"
+    return {"gpu": "tensorflow", "tpu": "jax"}.get(hardware, cpu)
+
+
+def repeats_its_full_renders_network_tests(combination) -> bool:
+    """Whether a render that does not run every test trains on the library of its task's full render."""
+    full = first_of_each(task_and_framework, [c for c in COMBINATIONS if runs_every_test(c)])
+    return not runs_every_test(combination) and backend(combination) == backend(full[task_and_framework(combination)])
+
+
+def test_network_tests_run_on_every_library_each_task_trains_on():
+    """Each task and framework tests its networks on every library one of its renders trains on."""
+    for task_and_kind in {task_and_framework(c) for c in COMBINATIONS}:
+        renders = [c for c in COMBINATIONS if task_and_framework(c) == task_and_kind]
+        tested = {backend(c) for c in renders if not repeats_its_full_renders_network_tests(c)}
+        assert tested == {backend(c) for c in renders}, task_and_kind
+
+
 def runs_shared_code_tests(combination) -> bool:
     """Whether the combination is the first render of its framework that runs every test, the cheapest first (the
     tables, then text, then images): there the tests of SHARED_CODE_TESTS run."""
@@ -246,6 +297,8 @@ def test_rendered_project_passes_its_own_tests(project):
         chosen += ["--ignore", "tests/test_sharded_training.py"]
     if not runs_shared_code_tests((task, hardware, metric, extra)):
         chosen += [f"--deselect={test}" for test in SHARED_CODE_TESTS]
+    if repeats_its_full_renders_network_tests((task, hardware, metric, extra)):
+        chosen += [f"--deselect={test}" for test in NETWORK_TESTS]
     # The Keras image cpu suite, the longest, takes about 12 minutes of a CI machine running two renders at once.
     result = run_in(folder, "-m", "pytest", "-q", "-p", "no:cacheprovider", *chosen, timeout=1500)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
