@@ -269,6 +269,23 @@ def test_network_tests_run_on_every_library_each_task_trains_on():
         assert tested == {backend(c) for c in renders}, task_and_kind
 
 
+# The three table tasks share one template: its slow tests of how a run is driven (the walkthrough notebook, the
+# kernel bundle run as on Kaggle, a resumed run, a smoke run's own folder) would repeat in each task's full render on
+# the same code; they run in the first (the tasks differ in their target and head, held by the tests kept).
+TABLE_TEMPLATE_TESTS = [
+    "tests/test_notebook.py::test_the_walkthrough_runs_every_step_in_order_from_a_fresh_kernel",
+    "tests/test_push.py::test_kernel_bundle_runs_like_on_kaggle[script]",
+    "tests/test_outputs.py::test_a_resumed_run_equals_one_that_never_stopped",
+    "tests/test_outputs.py::test_a_smoke_run_writes_outputs_smoke_from_at_most_max_rows_and_leaves_the_real_run",
+]
+
+
+def repeats_the_table_templates_tests(combination) -> bool:
+    """Whether a table task's full render is not the first of the three (regression's)."""
+    full_tables = [c for c in COMBINATIONS if runs_every_test(c) and c[0] in TABLE_TASKS]
+    return combination in full_tables[1:]
+
+
 def runs_shared_code_tests(combination) -> bool:
     """Whether the combination is the first render of its framework that runs every test, the cheapest first (the
     tables, then text, then images): there the tests of SHARED_CODE_TESTS run."""
@@ -299,6 +316,8 @@ def test_rendered_project_passes_its_own_tests(project):
         chosen += [f"--deselect={test}" for test in SHARED_CODE_TESTS]
     if repeats_its_full_renders_network_tests((task, hardware, metric, extra)):
         chosen += [f"--deselect={test}" for test in NETWORK_TESTS]
+    if repeats_the_table_templates_tests((task, hardware, metric, extra)):
+        chosen += [f"--deselect={test}" for test in TABLE_TEMPLATE_TESTS]
     # The Keras image cpu suite, the longest, takes about 12 minutes of a CI machine running two renders at once.
     result = run_in(folder, "-m", "pytest", "-q", "-p", "no:cacheprovider", *chosen, timeout=1500)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
