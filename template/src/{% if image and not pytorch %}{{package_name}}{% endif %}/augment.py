@@ -33,10 +33,10 @@ def augmentation(config: dict) -> keras.Sequential:
 
 def compilable_on_jax(model):
     """The model, each of its layers allowed to compile on JAX. Keras marks its affine layers (rotation, zoom,
-    translation, RandAugment's) unfit for XLA, which TensorFlow's image transform is; on JAX they compile, their seeds
-    still advancing each step. One such layer would keep the whole network from compiling (Keras checks every layer,
-    as here): each step op by op, on a TPU too. A network loaded from its file needs this again (loading settled
-    its choice already: it is made again here)."""
+    translation, RandAugment's) unfit for XLA because TensorFlow's image transform does not compile; on JAX they
+    do, and their seeds still advance each step. One such layer would keep the whole network from compiling
+    (Keras checks every layer, as here): each step op by op, on a TPU too. A network loaded from its file needs
+    this again, and its choice made again (loading settled it)."""
     if keras.backend.backend() == "jax":
         for layer in model._flatten_layers():
             layer.supports_jit = True

@@ -1,5 +1,6 @@
 """Which keras-hub preset a run loads, and the Kaggle Model behind it. Apart from transformer.py so that `push`,
-which attaches that model to the kernel, starts without importing Keras (seconds)."""
+which attaches that model to the kernel, imports Keras (seconds) only to look a named preset up in keras-hub's
+table: not for a preset folder, nor without a transformer."""
 
 from pathlib import Path
 
