@@ -204,10 +204,10 @@ def test_each_task_trains_sharded_once_on_each_accelerator_answer():
 
 # Tests of code every project of a framework shares (the run's log, Ctrl-C, a failing fold, the time budget, the
 # tuning loop, the notebook kernel and walkthrough wrappers, run folders and their settings, ensembles of runs, seed
-# averaging: outputs.py, predict.py, ensemble.py, seeds.py and tune.py are one file for every task): whatever the task,
-# they drive the same modules through smoke runs, so each framework's first render that runs every test runs them
-# (`tests/file::name`, or a whole file; deselected elsewhere). A renamed test here is simply run everywhere again: this
-# list can only cost time, never coverage.
+# averaging, Kaggle's wait loop, the offline wheels: outputs.py, predict.py, ensemble.py, seeds.py, tune.py,
+# kaggle_api.py and offline.py are one file for every task): whatever the task, they drive the same modules, so
+# each framework's first render that runs every test runs them (`tests/file::name`, or a whole file; deselected
+# elsewhere). A renamed test here is simply run everywhere again: this list can only cost time, never coverage.
 SHARED_CODE_TESTS = [
     "tests/test_ensemble.py",  # its three tests share three smoke runs
     "tests/test_seeds.py::test_every_fold_trains_each_seed_and_the_submission_averages_them",
@@ -220,6 +220,12 @@ SHARED_CODE_TESTS = [
     "tests/test_tune.py::test_a_trial_the_pruner_stops_leaves_no_run",
     "tests/test_push.py::test_kernel_bundle_runs_like_on_kaggle[notebook]",
     "tests/test_notebook.py::test_a_step_that_fails_is_named_and_the_last_walkthrough_kept",
+    "tests/test_outputs.py::test_predict_waits_for_a_run_being_published",  # a second's wait
+    "tests/test_kaggle_round_trip.py::test_a_long_wait_outlasts_dropped_connections_and_busy_answers",
+    "tests/test_kaggle_round_trip.py::test_offline_packs_wheels_that_install_without_an_index",  # pip: seconds
+    "tests/test_kaggle_round_trip.py::test_offline_wheels_are_for_kaggles_python",
+    "tests/test_kaggle_round_trip.py::test_offline_refuses_what_it_cannot_pack",
+    "tests/test_kaggle_round_trip.py::test_offline_upload_creates_the_dataset_then_new_versions",
 ]
 
 
