@@ -2,6 +2,7 @@
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -39,11 +40,28 @@ def ids(combination):
     return f"{task}{framework}-{hardware}-{metric}" + ("-grouped" if "household" in extra else "")
 
 
+@pytest.fixture(scope="session")
+def rendered(tmp_path_factory):
+    """One render per combination for all of a test process's tests (about 2.5 s each); see `project`."""
+    renders = {}
+
+    def rendered_once(combination) -> Path:
+        if combination not in renders:
+            task, hardware, metric, extra = combination
+            flags = ["--task", task, "--hardware", hardware, "--metric", metric, *extra]
+            folder = tmp_path_factory.mktemp("render") / "project"
+            renders[combination] = render(folder, "--competition", "playground-s9e1", *flags)
+        return renders[combination]
+
+    return rendered_once
+
+
 @pytest.fixture(params=COMBINATIONS, ids=ids)
-def project(request, tmp_path):
-    task, hardware, metric, extra = request.param
-    flags = ["--competition", "playground-s9e1", "--task", task, "--hardware", hardware, "--metric", metric, *extra]
-    return render(tmp_path / "project", *flags), request.param
+def project(request, rendered, tmp_path):
+    """A copy of the combination's render, the test's own: a suite or a training writes into it."""
+    combination = tuple(request.param[:3]) + (tuple(request.param[3]),)
+    folder = shutil.copytree(rendered(combination), tmp_path / "project", symlinks=True)
+    return folder, request.param
 
 
 def test_rendered_project_is_clean_and_records_its_answers(project):
