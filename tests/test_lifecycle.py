@@ -130,9 +130,10 @@ def test_the_multiclass_demo_ranks_the_right_digit_first(tmp_path, capsys):
 
 
 def test_the_image_demo_learns_the_digits(tmp_path, capsys):
-    """The image demo at a fifth of its size: a small CNN from scratch, far above chance and the reference."""
+    """The image demo on 300 of its 2,000 images: a small CNN from scratch, far above chance and the reference (on
+    this machine: held-out accuracy 0.93, the reference's out-of-fold 0.39)."""
     demo = tmp_path / "demo"
-    kagglekit(["demo", str(demo), "--task", "image-classification", "--images", "400"])
+    kagglekit(["demo", str(demo), "--task", "image-classification", "--images", "300"])
     accuracy = float(capsys.readouterr().out.rsplit("held-out test accuracy ", 1)[1].split()[0])
     cv = json.loads((latest_run(demo / "outputs") / "cv.json").read_text())
     assert cv["images"]["backbone"] == "small_cnn" and cv["images"]["size"] == [28, 28]
