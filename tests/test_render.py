@@ -330,8 +330,10 @@ def test_rendered_project_passes_its_own_tests(project):
     scheme) leave out the slow ones (15 s or more each: full trainings, image layouts, the kernel bundle). Without
     accelerators those renders run on their cpu settings, so a slow test there would repeat the first render's on the
     same code; what their answers change (the metric, the CV scheme, the hardware's files) is held by their fast
-    tests and by the smoke training below. The table tasks' sharded training runs in one gpu and one tpu render, and the
-    tests of code a framework's projects share (SHARED_CODE_TESTS) in one render per framework."""
+    tests and by the smoke training below. The table tasks' sharded training runs in one gpu and one tpu render; the
+    tests of code a framework's projects share (SHARED_CODE_TESTS) in one render per framework; a task's network tests
+    (NETWORK_TESTS) once per library it trains on; the table template's run-driving tests (TABLE_TEMPLATE_TESTS) in
+    regression's full render alone."""
     folder, (task, hardware, metric, extra) = project
     chosen = [] if runs_every_test((task, hardware, metric, extra)) else ["-m", "not slow"]
     if (folder / "tests" / "test_sharded_training.py").exists() and not trains_sharded((task, hardware, metric, extra)):
