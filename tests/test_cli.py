@@ -205,3 +205,11 @@ def test_a_demo_without_its_tasks_libraries_names_the_extra_to_install(
     assert exit.value.code == 2 and "\n" not in error, error
     assert f"with {absent}, not installed here" in error and f"-e '.[{extra}]'" in error, error
     assert not (tmp_path / "demo").exists()  # nothing written
+
+
+def test_a_demo_with_too_few_folds_is_refused_before_anything_is_written(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exit:
+        kagglekit(["demo", str(tmp_path / "demo"), "--folds", "1"])
+    error = capsys.readouterr().err.strip()
+    assert exit.value.code == 2 and "\n" not in error and "between 2 and 20" in error, error
+    assert not (tmp_path / "demo").exists()

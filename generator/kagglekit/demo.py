@@ -110,9 +110,14 @@ def map_at_3(truth, ranked) -> float:
 
 
 def demo(
-    dest: Path, force: bool, dataset: str = "breast-cancer", images: int = DIGIT_IMAGES, texts: int | None = None
+    dest: Path,
+    force: bool,
+    dataset: str = "breast-cancer",
+    images: int = DIGIT_IMAGES,
+    texts: int | None = None,
+    folds: int | None = None,
 ) -> None:
-    answers = answers_for(dataset)
+    answers = answers_for(dataset) | ({"folds": folds} if folds is not None else {})
     extra, modules = EXTRAS.get(answers["task"], TABLES)
     missing = [name for name in modules if importlib.util.find_spec(name) is None]  # found, not imported: quiet
     if missing:
