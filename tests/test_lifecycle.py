@@ -118,25 +118,26 @@ def test_demo_trains_and_submits_on_bundled_data(tmp_path, capsys):
 
 def test_the_multiclass_demo_ranks_the_right_digit_first(tmp_path, capsys):
     """Ten classes in a table, scored by MAP@3 on held-out rows; a guess of the three commonest digits for every
-    row scores about 0.2, and every model reaches far beyond it."""
+    row scores about 0.2, and every model reaches far beyond it. On 2 folds, not 5: CatBoost's ten classes take most
+    of the demo's time (held-out MAP@3 0.987 here)."""
     demo = tmp_path / "demo"
-    kagglekit(["demo", str(demo), "--dataset", "pen-digits"])
+    kagglekit(["demo", str(demo), "--dataset", "pen-digits", "--folds", "2"])
     score = float(capsys.readouterr().out.rsplit("held-out test map@3 ", 1)[1].split()[0])
     guesses = pd.read_csv(demo / "outputs" / "submission.csv")["digit"].str.split()
     assert guesses.map(lambda row: len(set(row)) == 3 and set(row) <= set("0123456789")).all()
     cv = json.loads((latest_run(demo / "outputs") / "cv.json").read_text())
-    assert score >= 0.95, score
+    assert cv["folds"] == 2 and score >= 0.95, (cv["folds"], score)
     assert min(cv["scores"][model]["oof"] for model in ("keras", "reference", "catboost")) >= 0.9, cv["scores"]
 
 
 def test_the_image_demo_learns_the_digits(tmp_path, capsys):
-    """The image demo on 300 of its 2,000 images: a small CNN from scratch, far above chance and the reference (on
-    this machine: held-out accuracy 0.93, the reference's out-of-fold 0.39)."""
+    """The image demo at a fifth of its size, on 2 folds: a small CNN from scratch, far above chance and the
+    reference (here: held-out accuracy 0.96, out of fold 0.91 against the reference's 0.44)."""
     demo = tmp_path / "demo"
-    kagglekit(["demo", str(demo), "--task", "image-classification", "--images", "300"])
+    kagglekit(["demo", str(demo), "--task", "image-classification", "--images", "400", "--folds", "2"])
     accuracy = float(capsys.readouterr().out.rsplit("held-out test accuracy ", 1)[1].split()[0])
     cv = json.loads((latest_run(demo / "outputs") / "cv.json").read_text())
-    assert cv["images"]["backbone"] == "small_cnn" and cv["images"]["size"] == [28, 28]
+    assert cv["images"]["backbone"] == "small_cnn" and cv["images"]["size"] == [28, 28] and cv["folds"] == 2
     assert accuracy >= 0.8, accuracy  # ten classes: chance is 0.1
     assert cv["scores"]["small_cnn"]["oof"] > cv["scores"]["reference"]["oof"] + 0.1, cv["scores"]
     assert (latest_run(demo / "outputs") / "samples.png").is_file()
