@@ -248,11 +248,12 @@ SHARED_CODE_TESTS = [
 
 
 # Tests of a task's networks and trees on their own (test_model.py, test_images.py, test_text.py,
-# test_transformer.py, and the tables' model tests in test_train.py): the fitting, early stopping, schedules, seeds
-# and fallbacks they hold are the same whatever the hardware answer and metric (the metric's loss and scores are held
-# by the tests kept everywhere), and change with the library the networks run on. A gpu or tpu render on its task's
-# full render's library (image and text gpu renders on TensorFlow, table tpu renders on JAX, PyTorch gpu renders)
-# would repeat them, so it leaves them out. Like SHARED_CODE_TESTS, this list can only cost time, never coverage.
+# test_transformer.py, the tables' model tests in test_train.py, PyTorch's multi-process training): the fitting,
+# early stopping, schedules, seeds, fallbacks and process groups they hold are the same whatever the hardware answer
+# and metric (the metric's loss and scores are held by the tests kept everywhere), and change with the library the
+# networks run on. A gpu or tpu render on its task's full render's library (image and text gpu renders on
+# TensorFlow, table tpu renders on JAX, PyTorch gpu renders) would repeat them, so it leaves them out. Like
+# SHARED_CODE_TESTS, this list can only cost time, never coverage.
 NETWORK_TESTS = [
     "tests/test_model.py",
     "tests/test_images.py",
@@ -265,6 +266,11 @@ NETWORK_TESTS = [
     "tests/test_train.py::test_a_seeded_fit_repeats_exactly_and_the_trees_use_their_threads",
     "tests/test_train.py::test_without_lightgbm_the_reference_is_scikit_learns",
     "tests/test_train.py::test_catboost_trains_where_installed_unless_turned_off",
+    # PyTorch's DistributedDataParallel over 2 CPU processes (gloo), whatever the hardware answer: ~65 s a render
+    "tests/test_hardware.py::test_several_gpus_train_a_fold_in_a_process_each_and_rank_0_alone_writes",
+    "tests/test_hardware.py::test_two_processes_learn_what_one_learns_with_twice_the_batch",
+    "tests/test_hardware.py::test_the_processes_share_one_early_stopping_loss",
+    "tests/test_hardware.py::test_each_process_trains_on_its_own_shard_in_a_new_order_every_epoch",
 ]
 
 
