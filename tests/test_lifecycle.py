@@ -145,13 +145,14 @@ def test_the_image_demo_learns_the_digits(tmp_path, capsys):
 
 
 def test_the_text_demo_learns_fresh_from_rotten(tmp_path, capsys):
-    """The text demo on 1,500 of the critics' reviews: TF-IDF and the network from scratch, well above always
-    saying the commoner verdict, and a submission in the sample's shape."""
+    """The text demo on 2,000 of the critics' reviews and 3 folds: TF-IDF and the network from scratch, well above
+    always saying the commoner verdict, and a submission in the sample's shape (here: held-out accuracy 0.708 in
+    77 s; on 1,500 reviews and 5 folds 0.693 in 115 s)."""
     demo = tmp_path / "demo"
-    kagglekit(["demo", str(demo), "--task", "nlp", "--texts", "1500"])
+    kagglekit(["demo", str(demo), "--task", "nlp", "--texts", "2000", "--folds", "3"])
     accuracy = float(capsys.readouterr().out.rsplit("held-out test accuracy ", 1)[1].split()[0])
     cv = json.loads((latest_run(demo / "outputs") / "cv.json").read_text())
-    assert {"cnn", "reference"} <= set(cv["scores"]) and cv["text"]["transformer"] is None
+    assert {"cnn", "reference"} <= set(cv["scores"]) and cv["text"]["transformer"] is None and cv["folds"] == 3
     assert cv["text"]["text_columns"] == ["text"]
     labels = pd.read_csv(demo / "solution.csv")["verdict"]
     commoner = labels.value_counts(normalize=True).iloc[0]  # about 0.58
