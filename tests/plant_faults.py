@@ -18,7 +18,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from test_render import COMBINATIONS, is_pytorch, runs_shared_code_tests  # this script's folder is on sys.path
+# this script's folder is on sys.path
+from test_render import COMBINATIONS, TABLE_TASKS, is_pytorch, runs_shared_code_tests
 
 REPO = Path(__file__).resolve().parents[1]
 SRC = "template/src/{{package_name}}/"
@@ -26,6 +27,9 @@ BINARY_AUC = ["--task", "binary-classification", "--metric", "auc"]
 # The render in which CI runs the tests of code every Keras project shares (SHARED_CODE_TESTS, tests/test_render.py)
 _TASK, _HARDWARE, _METRIC, _EXTRA = next(c for c in COMBINATIONS if runs_shared_code_tests(c) and not is_pytorch(c))
 SHARED_RENDER = ["--task", _TASK, "--hardware", _HARDWARE, "--metric", _METRIC, *_EXTRA]
+# The render in which CI runs the table template's gpu path (its first gpu render)
+_TASK, _HARDWARE, _METRIC, _EXTRA = next(c for c in COMBINATIONS if c[1] == "gpu" and c[0] in TABLE_TASKS)
+TABLE_GPU = ["--task", _TASK, "--hardware", _HARDWARE, "--metric", _METRIC, *_EXTRA]
 
 
 @dataclass
@@ -215,7 +219,7 @@ FAULTS = [
         "    if isinstance(error, (requests.ConnectionError, requests.Timeout)):\n",
         "    if False:\n",
         ["tests/test_kaggle_round_trip.py::test_a_long_wait_outlasts_dropped_connections_and_busy_answers"],
-        BINARY_AUC,
+        SHARED_RENDER,
     ),
     Fault(
         "a cancelled kernel reported as finished",
@@ -416,7 +420,7 @@ FAULTS = [
         'settings = config["hardware"][hardware]\n    keras.mixed_precision',
         'settings = config["hardware"][device]\n    keras.mixed_precision',
         ["tests/test_accelerator_path.py::test_the_gpu_path_uses_its_settings_and_every_device"],
-        ["--hardware", "gpu", *BINARY_AUC],
+        TABLE_GPU,
     ),
     Fault(
         "the kaggle package's SystemExit not caught",
@@ -513,7 +517,7 @@ FAULTS = [
         '            "--platform",\n            offline["platform"],\n',
         "",
         ["tests/test_kaggle_round_trip.py::test_offline_wheels_are_for_kaggles_python"],
-        BINARY_AUC,
+        SHARED_RENDER,
     ),
     Fault(
         "a kaggle.json readable by others not warned about",
@@ -529,7 +533,7 @@ FAULTS = [
         "            for parameter in network.parameters():\n                parameter.requires_grad = False\n",
         "",
         ["tests/test_model.py::test_transfer_learning_loads_the_weights_then_fine_tunes_in_two_phases"],
-        TORCH,
+        TORCH_CPU,
     ),
     Fault(
         "the frozen backbone's BatchNorm statistics drift in phase one",
@@ -537,7 +541,7 @@ FAULTS = [
         "            model.eval()\n            head_of(model).train()\n",
         "            pass\n",
         ["tests/test_model.py::test_transfer_learning_loads_the_weights_then_fine_tunes_in_two_phases"],
-        TORCH,
+        TORCH_CPU,
     ),
     Fault(
         "a PyTorch weights file ignored",
@@ -545,7 +549,7 @@ FAULTS = [
         '        options["pretrained_cfg_overlay"] = {"file": weights}\n',
         '        options["pretrained_cfg_overlay"] = {}\n',
         ["tests/test_model.py::test_transfer_learning_loads_the_weights_then_fine_tunes_in_two_phases"],
-        TORCH,
+        TORCH_CPU,
     ),
     Fault(
         "PyTorch's last epoch kept instead of the best",
@@ -553,7 +557,7 @@ FAULTS = [
         "        model.load_state_dict(best)  # the best epoch's weights, not the last one's\n",
         "        pass\n",
         ["tests/test_model.py::test_early_stopping_keeps_the_best_epoch"],
-        TORCH,
+        TORCH_CPU,
     ),
     Fault(
         "PyTorch's augmentation at prediction time",
@@ -561,7 +565,7 @@ FAULTS = [
         "    return A.Compose([resize, *training, *finish]), A.Compose([resize, *finish])",
         "    return A.Compose([resize, *training, *finish]), A.Compose([resize, *training, *finish])",
         ["tests/test_model.py::test_augmentation_acts_in_training_only"],
-        TORCH,
+        TORCH_CPU,
     ),
     Fault(
         "PyTorch's test-time view not mirrored",
@@ -569,7 +573,7 @@ FAULTS = [
         '"horizontal_flip": lambda x: torch.flip(x, dims=[3])',
         '"horizontal_flip": lambda x: torch.flip(x, dims=[2])',
         ["tests/test_model.py::test_test_time_augmentation_averages_each_image_with_its_mirror"],
-        TORCH,
+        TORCH_CPU,
     ),
     Fault(
         "a PyTorch fold trained on its own images",
@@ -585,7 +589,7 @@ FAULTS = [
         "    info.dataset.transform.set_random_seed(info.seed % 2**32)\n",
         "    pass\n",
         ["tests/test_model.py::test_each_loader_worker_draws_its_own_augmentations"],
-        TORCH,
+        TORCH_CPU,
     ),
     Fault(
         "folds drawn without the seed",
@@ -874,7 +878,7 @@ FAULTS = [
         [
             "tests/test_model.py::test_an_image_reaches_each_model_through_predict_as_it_did_in_training[network-csv-accuracy]"
         ],
-        TORCH,
+        TORCH_CPU,
     ),
     Fault(
         "a full disk ends train in a traceback",
@@ -890,7 +894,7 @@ FAULTS = [
         "        record(run_dir, path.relative_to(run_dir).as_posix())\n",
         "",
         ["tests/test_model.py::test_explain_draws_grad_cam_of_the_worst_mistakes"],
-        TORCH,
+        TORCH_CPU,
     ),
     Fault(
         "a Ctrl-C that a library swallowed lets the run publish",
@@ -906,7 +910,7 @@ FAULTS = [
         'default_output_dir() / ("smoke" if getattr(args, "smoke", False) else "")',
         "default_output_dir()",
         ["tests/test_outputs.py::test_a_smoke_run_writes_outputs_smoke_from_at_most_max_rows_and_leaves_the_real_run"],
-        BINARY_AUC,
+        SHARED_RENDER,
     ),
     Fault(
         "smoke.max_rows is ignored",
@@ -1082,7 +1086,7 @@ FAULTS = [
         "    learner = distributed.wrap(model, setup)",
         "    learner = model",
         ["tests/test_hardware.py::test_two_processes_learn_what_one_learns_with_twice_the_batch"],
-        TORCH,
+        TORCH_CPU,
     ),
     Fault(
         "every process trains on every image (no DistributedSampler)",
@@ -1090,7 +1094,7 @@ FAULTS = [
         "    sharded = distributed.processes() > 1\n",
         "    sharded = False\n",
         ["tests/test_hardware.py::test_each_process_trains_on_its_own_shard_in_a_new_order_every_epoch"],
-        TORCH,
+        TORCH_CPU,
     ),
     Fault(
         "the sharded epochs repeat one order (set_epoch never called)",
@@ -1098,7 +1102,7 @@ FAULTS = [
         "            batches.sampler.set_epoch(epoch)",
         "            pass",
         ["tests/test_hardware.py::test_each_process_trains_on_its_own_shard_in_a_new_order_every_epoch"],
-        TORCH,
+        TORCH_CPU,
     ),
     Fault(
         "every process saves the fold's weights",
@@ -1106,7 +1110,7 @@ FAULTS = [
         "        if distributed.is_writer():\n            self.save(network, fold_dir)",
         "        self.save(network, fold_dir)",
         ["tests/test_hardware.py::test_several_gpus_train_a_fold_in_a_process_each_and_rank_0_alone_writes"],
-        TORCH,
+        TORCH_CPU,
     ),
     Fault(
         "each process's early stopping watches its own loss",
@@ -1114,7 +1118,7 @@ FAULTS = [
         "    dist.all_reduce(total)\n    return total.item() / processes()",
         "    return value",
         ["tests/test_hardware.py::test_the_processes_share_one_early_stopping_loss"],
-        TORCH,
+        TORCH_CPU,
     ),
     Fault(
         "rank 0's log lines never reach the run's log",
@@ -1122,7 +1126,7 @@ FAULTS = [
         "        root.addHandler(logging.handlers.QueueHandler(records))",
         "        pass",
         ["tests/test_hardware.py::test_several_gpus_train_a_fold_in_a_process_each_and_rank_0_alone_writes"],
-        TORCH,
+        TORCH_CPU,
     ),
     Fault(
         "the kernel script runs again in every GPU's process",
@@ -1363,7 +1367,7 @@ FAULTS = [
         'learning_rate = setup.learning_rate * (training["fine_tune_factor"] if history else 1)',
         "learning_rate = setup.learning_rate",
         ["tests/test_model.py::test_phase_two_learns_at_fine_tune_factor_times_the_learning_rate"],
-        TORCH,
+        TORCH_CPU,
     ),
     Fault(
         "images normalised with hand-written 0.5 mean and std",
@@ -1371,7 +1375,7 @@ FAULTS = [
         'mean, std = data_config(backbone)["mean"], data_config(backbone)["std"]',
         "mean, std = (0.5, 0.5, 0.5), (0.5, 0.5, 0.5)",
         ["tests/test_model.py::test_images_are_normalised_with_the_backbones_own_mean_and_std"],
-        TORCH,
+        TORCH_CPU,
     ),
     Fault(
         "early stopping keeps an epoch before early_stopping_start (PyTorch)",
@@ -1379,7 +1383,7 @@ FAULTS = [
         '        if head_only or epoch < training["early_stopping_start"]:\n',
         "        if head_only:\n",
         ["tests/test_model.py::test_early_stopping_waits_for_early_stopping_start"],
-        TORCH,
+        TORCH_CPU,
     ),
     Fault(
         "gradients clipped while still scaled by AMP",
@@ -1387,7 +1391,7 @@ FAULTS = [
         "            scaler.unscale_(optimizer)  # clip the true gradients, not the scaled ones\n",
         "",
         ["tests/test_model.py::test_gradient_clipping_bounds_the_true_gradients_under_mixed_precision"],
-        TORCH,
+        TORCH_CPU,
     ),
     Fault(
         "the incomplete last training batch kept",
@@ -1395,7 +1399,7 @@ FAULTS = [
         "        drop_last=True,\n",
         "        drop_last=False,\n",
         ["tests/test_model.py::test_training_batches_have_one_size_and_a_new_order_every_epoch"],
-        TORCH,
+        TORCH_CPU,
     ),
     Fault(
         "training batches not shuffled",
@@ -1403,7 +1407,7 @@ FAULTS = [
         "        shuffle=shard is None,\n",
         "        shuffle=False,\n",
         ["tests/test_model.py::test_training_batches_have_one_size_and_a_new_order_every_epoch"],
-        TORCH,
+        TORCH_CPU,
     ),
     Fault(
         "explain shows the least confident mistakes",
@@ -1422,7 +1426,7 @@ FAULTS = [
         "    with publishing(output_dir):\n        run_dir = find_run(output_dir, run)\n        check_run(run_dir",
         "    if True:\n        run_dir = find_run(output_dir, run)\n        check_run(run_dir",
         ["tests/test_outputs.py::test_predict_waits_for_a_run_being_published"],
-        BINARY_AUC,
+        SHARED_RENDER,
     ),
     Fault(
         "the learning rate stays put when the global batch grows over devices (Keras)",
@@ -1430,7 +1434,7 @@ FAULTS = [
         'learning_rate=config["training"]["learning_rate"] * replicas,',
         'learning_rate=config["training"]["learning_rate"],',
         ["tests/test_accelerator_path.py::test_the_gpu_path_uses_its_settings_and_every_device"],
-        [*BINARY_AUC, "--hardware", "gpu"],
+        TABLE_GPU,
     ),
     Fault(
         "the transformer decays biases and LayerNorm scales too",
@@ -1446,7 +1450,7 @@ FAULTS = [
         'optimizer = torch.optim.AdamW(trainable, lr=learning_rate, weight_decay=training["weight_decay"])',
         "optimizer = torch.optim.AdamW(trainable, lr=learning_rate)",
         ["tests/test_model.py::test_adamw_decays_the_weights_by_training_weight_decay"],
-        TORCH,
+        TORCH_CPU,
     ),
     Fault(
         "the tables' reference names its predictions otherwise than FoldModel says",
@@ -1723,7 +1727,7 @@ FAULTS = [
         "    start, oof, first_seed, per_fold = progress.load(output_dir)",
         "    start, oof, first_seed, per_fold = 0, {}, {}, []",
         ["tests/test_outputs.py::test_a_resumed_run_equals_one_that_never_stopped"],
-        BINARY_AUC,
+        SHARED_RENDER,
     ),
     Fault(
         "a run that crashed after completing a fold leaves nothing to resume",
@@ -1803,7 +1807,7 @@ FAULTS = [
         "    for step in STEPS:",
         "    for step in STEPS[:4] + STEPS[5:]:",
         ["tests/test_notebook.py::test_the_walkthrough_runs_every_step_in_order_from_a_fresh_kernel"],
-        BINARY_AUC,
+        SHARED_RENDER,
     ),
     Fault(
         "the walkthrough shows the first learning curve only",
