@@ -331,6 +331,48 @@ def test_shared_code_tests_run_once_per_framework_in_a_full_render():
     assert [c[0] for c in chosen if not is_pytorch(c)][0] in TABLE_TASKS  # the cheapest full render
 
 
+def left_out(combination) -> list[str]:
+    """The tests (`tests/file::name`, or a whole file) a render's suite leaves out because another render runs them."""
+    return (
+        (SHARED_CODE_TESTS if not runs_shared_code_tests(combination) else [])
+        + (NETWORK_TESTS if repeats_its_full_renders_network_tests(combination) else [])
+        + (TABLE_TEMPLATE_TESTS if repeats_the_table_templates_tests(combination) else [])
+    )
+
+
+def test_each_planted_fault_is_caught_by_tests_ci_runs_in_a_render_like_its_own():
+    """tests/plant_faults.py renders a project from its answers and runs the named tests there; CI must run those
+    tests in a render of the same task, framework and hardware, or a fault it found caught would go uncaught in CI
+    (the lists above moved tests between renders). The slow tests are not checked here: which are slow is known only
+    to a rendered project."""
+    import plant_faults
+
+    def flag(answers, name, default):
+        return answers[answers.index(name) + 1] if name in answers else default
+
+    missed = []
+    for fault in plant_faults.FAULTS:
+        if not fault.answers:  # a fault in kagglekit itself: its own tests, all run by CI
+            continue
+        task, hardware = (
+            flag(fault.answers, "--task", "binary-classification"),
+            flag(fault.answers, "--hardware", "cpu"),
+        )
+        renders = [
+            c for c in COMBINATIONS if c[:2] == (task, hardware) and is_pytorch(c) == ("pytorch" in fault.answers)
+        ]
+        runs = [
+            c
+            for c in renders
+            if not any(
+                test == out or test.startswith((f"{out}::", f"{out}[")) for test in fault.tests for out in left_out(c)
+            )
+        ]
+        if not runs:
+            missed.append(fault.name)
+    assert not missed, missed
+
+
 def test_rendered_project_passes_its_own_tests(project):
     """The first cpu render of each task and framework runs every test; the others (gpu, tpu, another metric or CV
     scheme) leave out the slow ones (15 s or more each: full trainings, image layouts, the kernel bundle). Without
@@ -344,12 +386,7 @@ def test_rendered_project_passes_its_own_tests(project):
     chosen = [] if runs_every_test((task, hardware, metric, extra)) else ["-m", "not slow"]
     if (folder / "tests" / "test_sharded_training.py").exists() and not trains_sharded((task, hardware, metric, extra)):
         chosen += ["--ignore", "tests/test_sharded_training.py"]
-    if not runs_shared_code_tests((task, hardware, metric, extra)):
-        chosen += [f"--deselect={test}" for test in SHARED_CODE_TESTS]
-    if repeats_its_full_renders_network_tests((task, hardware, metric, extra)):
-        chosen += [f"--deselect={test}" for test in NETWORK_TESTS]
-    if repeats_the_table_templates_tests((task, hardware, metric, extra)):
-        chosen += [f"--deselect={test}" for test in TABLE_TEMPLATE_TESTS]
+    chosen += [f"--deselect={test}" for test in left_out((task, hardware, metric, extra))]
     # The Keras image cpu suite, the longest, takes about 12 minutes of a CI machine running two renders at once.
     result = run_in(folder, "-m", "pytest", "-q", "-p", "no:cacheprovider", *chosen, timeout=1500)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
