@@ -189,7 +189,7 @@ def fit_with_early_stopping(network, batches, stop, epochs: int, config: dict) -
 class CompiledNetwork:
     """One compiled network for every fold of a run that trains from scratch in one phase, on TensorFlow. There a
     network's training and validation steps are traced into graphs at its first fit: about 3 s of a small CNN's
-    fold on a CPU, far more for a backbone on several GPUs. A fold of the same length (its steps are in the
+    fold on a CPU, more for a larger network or several GPUs. A fold of the same length (its steps are in the
     learning-rate schedule) reuses the network compiled for an earlier one: it takes the fold's freshly built
     network's state (weights, BatchNorm statistics, the augmentation's random seeds) and the optimizer's starting
     state, so that it trains exactly as that fresh network would have: no fold starts from another's weights.
