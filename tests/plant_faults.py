@@ -1329,6 +1329,15 @@ FAULTS = [
         IMAGES_3,
     ),
     Fault(
+        "a backbone trained from scratch keeps its BatchNorm frozen at its starting statistics",
+        KERAS_IMAGE + "model.py",
+        "                network = self.compiled.for_fold(network, epochs, steps, rate, config, loss)\n",
+        "                for layer in batch_norms(features):\n                    layer.trainable = False\n"
+        "                network = self.compiled.for_fold(network, epochs, steps, rate, config, loss)\n",
+        ["tests/test_model.py::test_a_backbone_from_scratch_learns_its_batch_norm_statistics"],
+        IMAGES_3,
+    ),
+    Fault(
         "phase two learns at the full learning rate (Keras)",
         KERAS_IMAGE + "model.py",
         'rate *= training["fine_tune_factor"]',
