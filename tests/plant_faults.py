@@ -290,6 +290,14 @@ FAULTS = [
         ["--task", "binary-classification", "--metric", "accuracy"],
     ),
     Fault(
+        "each fold is scored at the threshold tuned on every out-of-fold row, its own included",
+        SRC + "scores.py",
+        "        per_fold.append(target.metric.score(y[fold], prediction[fold], threshold))\n",
+        "        per_fold.append(target.metric.score(y[fold], prediction[fold], choice.threshold))\n",
+        ["tests/test_parts.py::test_each_fold_is_scored_at_a_threshold_tuned_on_the_other_folds"],
+        BINARY_AUC,
+    ),
+    Fault(
         "folds.csv written in another row order than the split",
         SRC + "scores.py",
         'table[[columns["id"], "fold"]].to_csv(output_dir / "folds.csv", index=False)',

@@ -10,6 +10,7 @@ import pandas as pd
 from sklearn import metrics
 
 from .blend import blend
+from .metrics import tune_threshold
 from .target import Target, target_names
 
 log = logging.getLogger(__name__)
@@ -27,9 +28,14 @@ def submitted_score(run_dir: Path) -> float:
 
 
 def fold_scores(target: Target, y: np.ndarray, folds: np.ndarray, prediction: np.ndarray, choice) -> dict:
-    per_fold = [
-        target.metric.score(y[folds == k], prediction[folds == k], choice.threshold) for k in range(folds.max() + 1)
-    ]
+    """Out of fold: the score at the submission's threshold (tuned on every out-of-fold row, these included). Per
+    fold: the score at a threshold tuned on the other folds' rows alone, so the folds' mean carries no optimism of
+    a threshold fit to the rows it scores (without a tuned threshold the two agree)."""
+    per_fold = []
+    for k in range(folds.max() + 1):
+        fold, others = folds == k, folds != k
+        threshold = tune_threshold(target.metric, y[others], prediction[others]) if others.any() else choice.threshold
+        per_fold.append(target.metric.score(y[fold], prediction[fold], threshold))
     scores = {"folds": per_fold, "mean": float(np.mean(per_fold)), "std": float(np.std(per_fold)), "oof": choice.score}
     return scores | {"threshold": choice.threshold, "weights": choice.weights}
 
@@ -81,6 +87,8 @@ def log_scores(report: dict) -> None:
         log.info("  decision thresholds per label, tuned out of fold: %s", " ".join(f"{t:.2f}" for t in threshold))
     elif threshold != 0.5:
         log.info("  decision threshold, tuned out of fold: %.4f", threshold)
+    if threshold != 0.5:  # the out-of-fold score's threshold saw its rows' labels; each fold's did not
+        log.info("  (each fold scored at a threshold tuned on the other folds alone: their mean is the fairer guess)")
 
 
 def score_table(cv: dict) -> pd.DataFrame:
