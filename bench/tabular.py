@@ -167,8 +167,7 @@ def main() -> None:
     parser.add_argument("--set", nargs="*", default=[], metavar="KEY=VALUE", help="settings passed to `train`")
     args = parser.parse_args()
     results = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"}
-    if args.set:
-        results["settings"] = args.set
+    results["settings"] = args.set  # [] : config.yaml's defaults
     # every stored AutoGluon run: autogluon.json (medium_quality), autogluon-best_quality.json, ...
     autogluon = {path.stem: json.loads(path.read_text()) for path in sorted(RESULTS.glob("autogluon*.json"))}
     autogluon.setdefault("autogluon", {})
