@@ -1982,6 +1982,22 @@ FAULTS = [
         TEXT,
     ),
     Fault(
+        "the encoder's vectors are penalised at reference.C, not encoder.C",
+        NLP + "encoder.py",
+        'scale = {"vectors": (self.config["encoder"]["C"] / penalty) ** 0.5}',
+        'scale = {"vectors": 1.0}',
+        ["tests/test_encoder.py::test_the_encoders_model_weighs_its_vectors_at_encoder_c_beside_the_ngrams"],
+        TEXT,
+    ),
+    Fault(
+        "the encoder's linear model reads its vectors alone, not the n-grams beside them",
+        NLP + "encoder.py",
+        '[("vectors", StandardScaler(), [f"vector_{i}" for i in range(width)]), *ngram_parts(self.config)]',
+        '[("vectors", StandardScaler(), [f"vector_{i}" for i in range(width)])]',
+        ["tests/test_encoder.py::test_the_encoders_model_reads_the_ngrams_where_its_vectors_say_nothing"],
+        TEXT,
+    ),
+    Fault(
         "model.encoder accepts a folder that holds no model",
         NLP + "encoder.py",
         '    if not (folder / "modules.json").is_file():',

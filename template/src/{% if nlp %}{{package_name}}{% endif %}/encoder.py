@@ -1,10 +1,12 @@
 """A frozen sentence encoder as one more model on the same folds (model.encoder: a sentence-transformers model
 folder, e.g. all-MiniLM-L6-v2). Each text becomes one vector holding what the encoder learnt from a billion sentence
-pairs: the mean of its token vectors in every layer, side by side. A linear model (the reference's: logistic or
-ridge regression), fit on the training fold's standardised vectors (and the extra columns), predicts from them. The
-encoder itself never learns, so each text is encoded once per run and its vector reused by every fold: minutes on a
-CPU where fine-tuning takes hours. Its weights come from the folder alone (on Kaggle, attach it as a dataset or
-model and give its path): nothing is downloaded while a run trains."""
+pairs: the mean of its token vectors in every layer, side by side. One linear model (the reference's: logistic or
+ridge regression), fit on the training fold, predicts from the standardised vectors beside the reference's TF-IDF
+n-grams (and the extra columns): it weighs what the encoder knows against the words of this competition, where two
+separate models could only be averaged. The encoder itself never learns, so each text is encoded once per run
+and its vector reused by every fold: minutes on a CPU where fine-tuning takes hours. Its weights come from the
+folder alone (on Kaggle, attach it as a dataset or model and give its path): nothing is downloaded while a run
+trains."""
 
 import logging
 import os
@@ -21,6 +23,7 @@ from sklearn.preprocessing import StandardScaler
 from .config import ProjectError
 from .extras import extras_encoder, extras_frame
 from .linear import head_predictions, linear_head
+from .reference import ngram_parts
 from .text import Columns, joined_texts
 
 log = logging.getLogger(__name__)
@@ -61,8 +64,8 @@ def load_torch() -> None:
 
 
 class SentenceEncoder:
-    """Vectors of the frozen encoder (and the extra columns) into a linear model fit per fold: the reference's head
-    (a logistic regression for classes, a ridge regression for values)."""
+    """Vectors of the frozen encoder, the TF-IDF n-grams (and the extra columns) into one linear model fit per fold:
+    the reference's head (a logistic regression for classes, a ridge regression for values)."""
 
     name = "encoder"
     outputs = ["encoder"]
@@ -117,16 +120,22 @@ class SentenceEncoder:
 
     def inputs(self, rows: pd.DataFrame) -> pd.DataFrame:
         vectors = pd.DataFrame(self.vectors(rows), index=rows.index).add_prefix("vector_")
-        return pd.concat([vectors, extras_frame(rows, self.columns)], axis=1)
+        texts = joined_texts(rows, self.columns, self.config)  # the n-grams read the reference's text
+        return pd.concat([vectors, extras_frame(rows, self.columns)], axis=1).assign(__text__=texts)
 
     def pipeline(self, width: int) -> Pipeline:
-        # Standardised: the layers' scales differ, and one penalty (encoder.C) then fits them all
-        parts = [("vectors", StandardScaler(), [f"vector_{i}" for i in range(width)])]
+        """The vectors standardised (the layers' scales differ), then scaled by sqrt(encoder.C / reference.C): under
+        one penalty, reference.C, that penalises them exactly as encoder.C would alone, and the n-grams as the
+        reference does."""
+        parts = [("vectors", StandardScaler(), [f"vector_{i}" for i in range(width)]), *ngram_parts(self.config)]
         extras = extras_encoder(self.columns)
-        if extras is not None:  # fit on the training fold only, like the vectors' head
+        if extras is not None:  # fit on the training fold only, like the rest
             parts.append(("extras", extras, self.columns.extras))
-        model = linear_head(self.n_classes, self.config["encoder"]["C"], self.config["metric"])
-        return Pipeline([("features", ColumnTransformer(parts)), ("model", model)])
+        penalty = self.config["reference"]["C"]
+        scale = {"vectors": (self.config["encoder"]["C"] / penalty) ** 0.5}
+        features = ColumnTransformer(parts, sparse_threshold=1.0, transformer_weights=scale)  # sparse: the n-grams
+        model = linear_head(self.n_classes, penalty, self.config["metric"])
+        return Pipeline([("features", features), ("model", model)])
 
     def fit(self, rows: pd.DataFrame, y: np.ndarray, fold_dir: Path) -> None:
         inputs = self.inputs(rows)

@@ -16,6 +16,21 @@ from .linear import head_predictions, linear_head
 from .text import Columns, joined_texts
 
 
+def ngram_parts(config: dict) -> list:
+    """TF-IDF on word and on character n-grams of the joined text (the `__text__` column), as ColumnTransformer
+    parts: the reference's features, and the sentence encoder's beside its vectors."""
+    settings, lowercase = config["reference"], config["text"]["lowercase"]
+    common = {"sublinear_tf": True, "min_df": 2, "max_features": settings["max_features"], "lowercase": lowercase}
+    return [
+        ("words", TfidfVectorizer(ngram_range=tuple(settings["word_ngrams"]), **common), "__text__"),
+        (
+            "chars",
+            TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(settings["char_ngrams"]), **common),
+            "__text__",
+        ),
+    ]
+
+
 class TfidfReference:
     name = "reference"
     outputs = ["reference"]
@@ -27,22 +42,13 @@ class TfidfReference:
         return extras_frame(rows, self.columns).assign(__text__=joined_texts(rows, self.columns, self.config))
 
     def pipeline(self) -> Pipeline:
-        settings, lowercase = self.config["reference"], self.config["text"]["lowercase"]
-        common = {"sublinear_tf": True, "min_df": 2, "max_features": settings["max_features"], "lowercase": lowercase}
-        parts = [
-            ("words", TfidfVectorizer(ngram_range=tuple(settings["word_ngrams"]), **common), "__text__"),
-            (
-                "chars",
-                TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(settings["char_ngrams"]), **common),
-                "__text__",
-            ),
-        ]
+        parts = ngram_parts(self.config)
         encoder = extras_encoder(self.columns)
         if encoder is not None:
             parts.append(("extras", encoder, self.columns.extras))
         # Sparse throughout: a million n-gram columns stay cheap.
         features = ColumnTransformer(parts, sparse_threshold=1.0)
-        model = linear_head(self.n_classes, settings["C"], self.config["metric"])
+        model = linear_head(self.n_classes, self.config["reference"]["C"], self.config["metric"])
         return Pipeline([("features", features), ("model", model)])
 
     def fit(self, rows: pd.DataFrame, y: np.ndarray, fold_dir: Path) -> None:
