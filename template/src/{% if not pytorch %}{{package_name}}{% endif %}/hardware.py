@@ -38,6 +38,10 @@ def select_backend(hardware: dict) -> str:
     # spinning: a spinning thread stalls the rest when anything else shares the cores (measured: 6x slower on 2
     # busy cores).
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    # TensorFlow's CPU tensors from its own pool (BFC) instead of malloc: otherwise every step's large buffers (a
+    # text network's dense embedding gradient and Adam's moments) come back as fresh pages from the kernel. Measured:
+    # the text cnn's epoch 10 s -> 5 s, same losses; page faults 14 -> 4 million in 48 s.
+    os.environ.setdefault("TF_CPU_ALLOCATOR_USE_BFC", "true")
     return os.environ["KERAS_BACKEND"]
 
 
