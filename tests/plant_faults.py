@@ -1998,6 +1998,25 @@ FAULTS = [
         TEXT,
     ),
     Fault(
+        "model.scratch auto trains the cnn beside a sentence encoder too",
+        NLP + "model.py",
+        '        return "none" if config["model"]["encoder"] not in (None, "none") else "cnn"',
+        '        return "cnn"',
+        [
+            "tests/test_encoder.py::test_auto_trains_the_from_scratch_network_only_without_an_encoder",
+            "tests/test_encoder.py::test_the_encoder_joins_the_blend_and_predict_writes_the_same_submission",
+        ],
+        TEXT,
+    ),
+    Fault(
+        "TensorFlow allocates its CPU tensors with malloc",
+        KERAS_PROJECT + "hardware.py",
+        '    os.environ.setdefault("TF_CPU_ALLOCATOR_USE_BFC", "true")\n',
+        "",
+        ["tests/test_hardware.py::test_tensorflow_keeps_its_cpu_tensors_in_its_own_pool"],
+        TEXT,
+    ),
+    Fault(
         "model.encoder accepts a folder that holds no model",
         NLP + "encoder.py",
         '    if not (folder / "modules.json").is_file():',

@@ -3,7 +3,7 @@ FoldModel (fold_model.py), the interface every task's models share. Here the row
 
 from .encoder import SentenceEncoder, encoder_folder
 from .fold_model import FoldModel
-from .model import ScratchNetwork
+from .model import ScratchNetwork, scratch_kind
 from .presets import preset_source
 from .reference import TfidfReference
 from .text import find_columns
@@ -11,12 +11,15 @@ from .transformer import Transformer
 
 
 def build_models(config: dict, data, setup, target, report_dir=None) -> tuple[list[FoldModel], dict]:
-    """TF-IDF + logistic regression, the from-scratch network, the frozen sentence encoder when model.encoder names
-    one, and the transformer when weights are wanted; and the facts about their inputs that cv.json reports."""
+    """TF-IDF + logistic regression, the from-scratch network (unless model.scratch comes to none), the frozen
+    sentence encoder when model.encoder names one, and the transformer when weights are wanted; and the facts about
+    their inputs that cv.json reports."""
     columns = find_columns(data.train, data.test, config)
     n_classes = len(target.classes) if target.classes else None  # None: values, or several labels per row
     n_targets = len(target.names) if target.names else 1  # target columns, or labels
-    models = [ScratchNetwork(config, columns, setup, n_classes, n_targets), TfidfReference(config, columns, n_classes)]
+    models = [TfidfReference(config, columns, n_classes)]
+    if scratch_kind(config) != "none":
+        models.insert(0, ScratchNetwork(config, columns, setup, n_classes, n_targets))
     folder = encoder_folder(config)
     if folder is not None:
         models.append(SentenceEncoder(config, columns, n_classes, folder))
@@ -30,7 +33,7 @@ def build_models(config: dict, data, setup, target, report_dir=None) -> tuple[li
             "numeric_columns": columns.numeric,
             "transformer": source,
             "encoder": folder and str(folder),
-            "scratch": config["model"]["scratch"],
+            "scratch": scratch_kind(config),
         }
     }
     return models, facts
