@@ -30,7 +30,7 @@ def submitted_score(run_dir: Path) -> float:
 def fold_scores(target: Target, y: np.ndarray, folds: np.ndarray, prediction: np.ndarray, choice) -> dict:
     """Out of fold: the score at the submission's threshold (tuned on every out-of-fold row, these included). Per
     fold: the score at a threshold tuned on the other folds' rows alone, so the folds' mean carries no optimism of
-    a threshold fit to the rows it scores (without a tuned threshold the two agree)."""
+    a threshold fit to the rows it scores. Where the metric tunes no threshold, all are at the same one."""
     per_fold = []
     for k in range(folds.max() + 1):
         fold, others = folds == k, folds != k
