@@ -1992,8 +1992,8 @@ FAULTS = [
     Fault(
         "the encoder's linear model reads its vectors alone, not the n-grams beside them",
         NLP + "encoder.py",
-        '[("vectors", StandardScaler(), [f"vector_{i}" for i in range(width)]), *ngram_parts(self.config)]',
-        '[("vectors", StandardScaler(), [f"vector_{i}" for i in range(width)])]',
+        "        parts += text_parts(self.config, self.columns)\n",
+        "",
         ["tests/test_encoder.py::test_the_encoders_model_reads_the_ngrams_where_its_vectors_say_nothing"],
         TEXT,
     ),

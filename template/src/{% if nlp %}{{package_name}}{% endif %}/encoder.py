@@ -21,9 +21,8 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
 from .config import ProjectError
-from .extras import extras_encoder, extras_frame
 from .linear import head_predictions, linear_head
-from .reference import ngram_parts
+from .reference import text_inputs, text_parts
 from .text import Columns, joined_texts
 
 log = logging.getLogger(__name__)
@@ -120,17 +119,14 @@ class SentenceEncoder:
 
     def inputs(self, rows: pd.DataFrame) -> pd.DataFrame:
         vectors = pd.DataFrame(self.vectors(rows), index=rows.index).add_prefix("vector_")
-        texts = joined_texts(rows, self.columns, self.config)  # the n-grams read the reference's text
-        return pd.concat([vectors, extras_frame(rows, self.columns)], axis=1).assign(__text__=texts)
+        return pd.concat([vectors, text_inputs(rows, self.columns, self.config)], axis=1)  # the reference's inputs
 
     def pipeline(self, width: int) -> Pipeline:
         """The vectors standardised (the layers' scales differ), then scaled by sqrt(encoder.C / reference.C): under
         one penalty, reference.C, that penalises them exactly as encoder.C would alone, and the n-grams as the
         reference does."""
-        parts = [("vectors", StandardScaler(), [f"vector_{i}" for i in range(width)]), *ngram_parts(self.config)]
-        extras = extras_encoder(self.columns)
-        if extras is not None:  # fit on the training fold only, like the rest
-            parts.append(("extras", extras, self.columns.extras))
+        parts = [("vectors", StandardScaler(), [f"vector_{i}" for i in range(width)])]
+        parts += text_parts(self.config, self.columns)
         penalty = self.config["reference"]["C"]
         scale = {"vectors": (self.config["encoder"]["C"] / penalty) ** 0.5}
         features = ColumnTransformer(parts, sparse_threshold=1.0, transformer_weights=scale)  # sparse: the n-grams

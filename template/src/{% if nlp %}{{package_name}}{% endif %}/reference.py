@@ -16,12 +16,18 @@ from .linear import head_predictions, linear_head
 from .text import Columns, joined_texts
 
 
-def ngram_parts(config: dict) -> list:
-    """TF-IDF on word and on character n-grams of the joined text (the `__text__` column), as ColumnTransformer
-    parts: the reference's features, and the sentence encoder's beside its vectors."""
+def text_inputs(rows: pd.DataFrame, columns: Columns, config: dict) -> pd.DataFrame:
+    """The extra columns and the joined text (`__text__`): what text_parts reads."""
+    return extras_frame(rows, columns).assign(__text__=joined_texts(rows, columns, config))
+
+
+def text_parts(config: dict, columns: Columns) -> list:
+    """TF-IDF on word and on character n-grams of the joined text, and the extra columns encoded, as
+    ColumnTransformer parts, each fit on the training fold only: the reference's features, and the sentence
+    encoder's beside its vectors."""
     settings, lowercase = config["reference"], config["text"]["lowercase"]
     common = {"sublinear_tf": True, "min_df": 2, "max_features": settings["max_features"], "lowercase": lowercase}
-    return [
+    parts = [
         ("words", TfidfVectorizer(ngram_range=tuple(settings["word_ngrams"]), **common), "__text__"),
         (
             "chars",
@@ -29,6 +35,10 @@ def ngram_parts(config: dict) -> list:
             "__text__",
         ),
     ]
+    extras = extras_encoder(columns)
+    if extras is not None:
+        parts.append(("extras", extras, columns.extras))
+    return parts
 
 
 class TfidfReference:
@@ -39,15 +49,11 @@ class TfidfReference:
         self.config, self.columns, self.n_classes = config, columns, n_classes
 
     def inputs(self, rows: pd.DataFrame) -> pd.DataFrame:
-        return extras_frame(rows, self.columns).assign(__text__=joined_texts(rows, self.columns, self.config))
+        return text_inputs(rows, self.columns, self.config)
 
     def pipeline(self) -> Pipeline:
-        parts = ngram_parts(self.config)
-        encoder = extras_encoder(self.columns)
-        if encoder is not None:
-            parts.append(("extras", encoder, self.columns.extras))
         # Sparse throughout: a million n-gram columns stay cheap.
-        features = ColumnTransformer(parts, sparse_threshold=1.0)
+        features = ColumnTransformer(text_parts(self.config, self.columns), sparse_threshold=1.0)
         model = linear_head(self.n_classes, self.config["reference"]["C"], self.config["metric"])
         return Pipeline([("features", features), ("model", model)])
 
