@@ -1853,6 +1853,22 @@ FAULTS = [
         BINARY_AUC,
     ),
     Fault(
+        "CatBoost's importance is written against the wrong feature names",
+        TABULAR + "catboost_model.py",
+        "            save_importance(fold_dir, self.name, list(features.columns), importance)",
+        "            save_importance(fold_dir, self.name, list(features.columns)[::-1], importance)",
+        ["tests/test_train.py::test_catboost_s_importance_names_the_column_that_carries_the_signal"],
+        BINARY_AUC,
+    ),
+    Fault(
+        "every model's importance goes to one file, the last over the first",
+        TABULAR + "reference.py",
+        '    (fold_dir / f"importance_{model}.json").write_text(json.dumps({model: shares}))',
+        '    (fold_dir / "importance_all.json").write_text(json.dumps({model: shares}))',
+        ["tests/test_train.py::test_catboost_s_importance_names_the_column_that_carries_the_signal"],
+        BINARY_AUC,
+    ),
+    Fault(
         "the walkthrough leaves out a step (the models)",
         SRC + "walkthrough.py.jinja",
         "    for step in STEPS:",

@@ -16,7 +16,7 @@ import pandas as pd
 from .batches import early_stopping_split
 from .config import ProjectError
 from .preprocess import as_strings
-from .reference import mean_curve, predict_columns
+from .reference import mean_curve, predict_columns, save_importance
 from .target import multilabel
 
 
@@ -55,6 +55,10 @@ class CatBoostModel:
         columns = [y] if y.ndim == 1 else list(y.T)
         models, curves = zip(*(self.fit_column(features, column) for column in columns), strict=True)
         joblib.dump(list(models), fold_dir / "catboost.joblib")
+        trained = [model for model in models if hasattr(model, "get_feature_importance")]
+        if trained:  # how much each feature moves the predictions (CatBoost's default importance), all columns' trees
+            importance = np.sum([model.get_feature_importance() for model in trained], axis=0)
+            save_importance(fold_dir, self.name, list(features.columns), importance)
         curves = [curve for curve in curves if curve]
         return mean_curve(curves) if curves else None
 

@@ -100,11 +100,9 @@ class Reference:
         gains = [
             model.booster_.feature_importance(importance_type="gain") for model in models if hasattr(model, "booster_")
         ]
-        if gains:  # LightGBM: each feature's share of the gain (all columns' trees), for feature_importance.png
-            gain = np.sum(gains, axis=0)
+        if gains:  # LightGBM: each feature's gain (all columns' trees)
             names = self.roles["categorical"] + self.roles["numeric"]  # tree_preprocessor's column order
-            shares = {name: float(g / max(gain.sum(), 1e-12)) for name, g in zip(names, gain, strict=True)}
-            (fold_dir / "importance.json").write_text(json.dumps({self.name: shares}))
+            save_importance(fold_dir, self.name, names, np.sum(gains, axis=0))
         curves = [curve for curve in curves if curve]
         return mean_curve(curves) if curves else None
 
@@ -168,6 +166,13 @@ def predict_column(model, features, n_classes: int | None, labels: bool) -> np.n
         probabilities[:, np.asarray(model.classes_, int)] = model.predict_proba(features)  # a fold may lack a class
         return probabilities[:, 1] if n_classes == 2 else probabilities
     return model.predict_proba(features)[:, 1] if labels else model.predict(features)
+
+
+def save_importance(fold_dir: Path, model: str, names: list[str], importance: np.ndarray) -> None:
+    """Each feature's share of a fitted model's importance, into fold_dir/importance_<model>.json: what
+    report.plot_feature_importance averages over the folds into feature_importance.png."""
+    shares = {name: float(value / max(importance.sum(), 1e-12)) for name, value in zip(names, importance, strict=True)}
+    (fold_dir / f"importance_{model}.json").write_text(json.dumps({model: shares}))
 
 
 def mean_curve(curves: list[dict]) -> dict:
