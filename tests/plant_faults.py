@@ -1853,6 +1853,51 @@ FAULTS = [
         BINARY_AUC,
     ),
     Fault(
+        "LightGBM's refit grows as many trees as early stopping chose, not scaled to the rows",
+        TABULAR + "reference.py",
+        "            trees = refit_trees(model.best_iteration_, len(y), fitted_rows)",
+        "            trees = model.best_iteration_",
+        ["tests/test_train.py::test_the_models_train_and_stop_early_on_their_training_fold_only"],
+        BINARY_AUC,
+    ),
+    Fault(
+        "LightGBM's refit learns from the rows it already fit, not the whole training fold",
+        TABULAR + "reference.py",
+        "            model = self.fit_lightgbm(model.set_params(n_estimators=trees), features, y)",
+        "            model = self.fit_lightgbm(\n"
+        "                model.set_params(n_estimators=trees), features[:fitted_rows], y[:fitted_rows]\n"
+        "            )",
+        ["tests/test_train.py::test_the_models_train_and_stop_early_on_their_training_fold_only"],
+        BINARY_AUC,
+    ),
+    Fault(
+        "LightGBM's refit is built, then the early-stopped model kept",
+        TABULAR + "reference.py",
+        '            model = build_boosting(self.config, len(self.roles["categorical"]), self.library)\n'
+        "            model = self.fit_lightgbm(model.set_params(n_estimators=trees), features, y)",
+        '            refit = build_boosting(self.config, len(self.roles["categorical"]), self.library)\n'
+        "            self.fit_lightgbm(refit.set_params(n_estimators=trees), features, y)",
+        ["tests/test_train.py::test_the_models_train_and_stop_early_on_their_training_fold_only"],
+        BINARY_AUC,
+    ),
+    Fault(
+        "CatBoost's refit counts its trees from zero (one too few)",
+        TABULAR + "catboost_model.py",
+        "            trees = refit_trees(model.get_best_iteration() + 1, len(y), len(fit_rows))",
+        "            trees = refit_trees(model.get_best_iteration(), len(y), len(fit_rows))",
+        ["tests/test_train.py::test_the_models_train_and_stop_early_on_their_training_fold_only"],
+        BINARY_AUC,
+    ),
+    Fault(
+        "CatBoost's refit is trained, then the early-stopped model kept",
+        TABULAR + "catboost_model.py",
+        "            model = self.build(classify)\n"
+        "            model.set_params(iterations=trees).fit(features, y, cat_features=categories)",
+        "            self.build(classify).set_params(iterations=trees).fit(features, y, cat_features=categories)",
+        ["tests/test_train.py::test_the_models_train_and_stop_early_on_their_training_fold_only"],
+        BINARY_AUC,
+    ),
+    Fault(
         "CatBoost's importance is written against the wrong feature names",
         TABULAR + "catboost_model.py",
         "            save_importance(fold_dir, self.name, list(features.columns), importance)",

@@ -45,6 +45,11 @@ class Memoriser(BaseEstimator):
         """An empty memory: scikit-learn clones an estimator it wraps before fitting it (TransformedTargetRegressor)."""
         return Memoriser()
 
+    best_iteration_ = 1  # as a booster after early stopping, for a refit to read
+
+    def set_params(self, **params) -> "Memoriser":
+        return self  # a booster's settings (a refit's number of trees) mean nothing to a memory
+
     def fit(self, x, y, *args, eval_set=(), eval_X=(), eval_y=(), **kwargs):
         """Remember the training rows, and the early-stopping rows a booster gets (either argument name)."""
         for inputs, targets in [(x, y), *eval_set, *zip(eval_X, eval_y, strict=True)]:

@@ -16,7 +16,7 @@ import pandas as pd
 from .batches import early_stopping_split
 from .config import ProjectError
 from .preprocess import as_strings
-from .reference import mean_curve, predict_columns, save_importance
+from .reference import mean_curve, predict_columns, refit_trees, save_importance
 from .target import multilabel
 
 
@@ -87,20 +87,26 @@ class CatBoostModel:
         classify = bool(self.n_classes or self.labels)
         seed = self.config["cv"]["seed"]
         fit_rows, stop_rows = early_stopping_split(np.arange(len(y)), y if classify else None, seed)
+        categories = list(range(len(self.roles["categorical"])))
         model = self.build(classify)
         model.fit(
             features.iloc[fit_rows],
             y[fit_rows],
-            cat_features=list(range(len(self.roles["categorical"]))),
+            cat_features=categories,
             eval_set=[(features.iloc[stop_rows], y[stop_rows])],
             early_stopping_rounds=self.config["catboost"]["early_stopping_rounds"],
             use_best_model=True,  # the trees up to the slice's best round
         )
         history = model.get_evals_result()  # {"learn": {loss: [...]}, "validation": {loss: [...]}}
-        if "learn" not in history or "validation" not in history:
-            return model, None
-        (fitted,), (stopping,) = history["learn"].values(), history["validation"].values()
-        return model, {"loss": fitted, "val_loss": stopping}
+        curve = None
+        if "learn" in history and "validation" in history:
+            (fitted,), (stopping,) = history["learn"].values(), history["validation"].values()
+            curve = {"loss": fitted, "val_loss": stopping}
+        if self.config["catboost"]["refit"]:  # as the reference: the slice's rows too, now that it chose the trees
+            trees = refit_trees(model.get_best_iteration() + 1, len(y), len(fit_rows))
+            model = self.build(classify)
+            model.set_params(iterations=trees).fit(features, y, cat_features=categories)
+        return model, curve
 
     def predict(self, rows: pd.DataFrame, fold_dir: Path) -> dict[str, np.ndarray]:
         """Values (a row of them for several target columns); the second class's probability, one probability per

@@ -113,34 +113,42 @@ class Reference:
             return (y.sum() + 1) / (len(y) + 2), None
         model = build_boosting(self.config, len(self.roles["categorical"]), self.library)
         settings = self.config["reference"]
-        if self.library == "lightgbm" and settings["early_stopping"]:
-            import lightgbm
+        if self.library != "lightgbm":
+            return model.fit(features, y), None  # its own early stopping, on a slice it sets aside itself
+        if not settings["early_stopping"]:
+            return self.fit_lightgbm(model, features, y), None
+        model, curve, fitted_rows = self.fit_early_stopped(model, features, y)
+        if settings["refit"]:  # the slice's rows are worth learning from too, now that it chose the trees
+            trees = refit_trees(model.best_iteration_, len(y), fitted_rows)
+            model = build_boosting(self.config, len(self.roles["categorical"]), self.library)
+            model = self.fit_lightgbm(model.set_params(n_estimators=trees), features, y)
+        return model, curve
 
-            # The trees stop growing when a slice of the training fold stops improving: never the validation fold.
-            # The network's slice (stratified where every class can be split): small folds of many classes too.
-            classes = y if self.n_classes or self.labels else None
-            fit_rows, stop_rows = early_stopping_split(np.arange(len(y)), classes, self.config["cv"]["seed"])
-            x_fit, x_stop, y_fit, y_stop = features[fit_rows], features[stop_rows], y[fit_rows], y[stop_rows]
-            # The fitted rows are scored too, for the learning curve; named "training", early stopping ignores them.
-            stop = {"eval_set": [(x_fit, y_fit), (x_stop, y_stop)], "eval_names": ["training", "early_stopping"]}
-            if renamed_eval_set(model):
-                stop = {"eval_X": (x_fit, x_stop), "eval_y": (y_fit, y_stop), "eval_names": stop["eval_names"]}
-            model.fit(
-                x_fit,
-                y_fit,
-                categorical_feature=list(range(len(self.roles["categorical"]))),
-                callbacks=[lightgbm.early_stopping(settings["early_stopping_rounds"], verbose=False)],
-                **stop,
-            )
-            if getattr(model, "evals_result_", None):  # {"training": {loss: [...]}, "early_stopping": {loss: [...]}}
-                fitted, stopping = (list(model.evals_result_[name].values())[0] for name in stop["eval_names"])
-                return model, {"loss": fitted, "val_loss": stopping}
-            return model, None
-        if self.library == "lightgbm":
-            model.fit(features, y, categorical_feature=list(range(len(self.roles["categorical"]))))
-        else:
-            model.fit(features, y)
-        return model, None
+    def fit_lightgbm(self, model, features: np.ndarray, y: np.ndarray, **options):
+        return model.fit(features, y, categorical_feature=list(range(len(self.roles["categorical"]))), **options)
+
+    def fit_early_stopped(self, model, features: np.ndarray, y: np.ndarray) -> tuple:
+        """LightGBM fit on the training fold but a slice, where it stops growing trees when the slice stops
+        improving (never the validation fold): the model, its learning curve (or None) and the rows it fit."""
+        import lightgbm
+
+        # The network's slice (stratified where every class can be split): small folds of many classes too.
+        classes = y if self.n_classes or self.labels else None
+        fit_rows, stop_rows = early_stopping_split(np.arange(len(y)), classes, self.config["cv"]["seed"])
+        x_fit, x_stop, y_fit, y_stop = features[fit_rows], features[stop_rows], y[fit_rows], y[stop_rows]
+        # The fitted rows are scored too, for the learning curve; named "training", early stopping ignores them.
+        stop = {"eval_set": [(x_fit, y_fit), (x_stop, y_stop)], "eval_names": ["training", "early_stopping"]}
+        if renamed_eval_set(model):
+            stop = {"eval_X": (x_fit, x_stop), "eval_y": (y_fit, y_stop), "eval_names": stop["eval_names"]}
+        rounds = self.config["reference"]["early_stopping_rounds"]
+        model = self.fit_lightgbm(
+            model, x_fit, y_fit, callbacks=[lightgbm.early_stopping(rounds, verbose=False)], **stop
+        )
+        curve = None
+        if getattr(model, "evals_result_", None):  # {"training": {loss: [...]}, "early_stopping": {loss: [...]}}
+            fitted, stopping = (list(model.evals_result_[name].values())[0] for name in stop["eval_names"])
+            curve = {"loss": fitted, "val_loss": stopping}
+        return model, curve, len(fit_rows)
 
     def predict(self, rows, fold_dir: Path) -> dict[str, np.ndarray]:
         """Values for regression (a row of them for several target columns); the second class's probability, one
@@ -166,6 +174,12 @@ def predict_column(model, features, n_classes: int | None, labels: bool) -> np.n
         probabilities[:, np.asarray(model.classes_, int)] = model.predict_proba(features)  # a fold may lack a class
         return probabilities[:, 1] if n_classes == 2 else probabilities
     return model.predict_proba(features)[:, 1] if labels else model.predict(features)
+
+
+def refit_trees(stopped_at: int, rows: int, fitted_rows: int) -> int:
+    """How many trees to grow on a whole training fold, where early stopping on its slice chose `stopped_at` for
+    the rows left: as many again in proportion to the rows, since more rows take more trees to overfit."""
+    return max(1, round(stopped_at * rows / fitted_rows))
 
 
 def save_importance(fold_dir: Path, model: str, names: list[str], importance: np.ndarray) -> None:
