@@ -164,7 +164,9 @@ def main() -> None:
     parser.add_argument("--out", default="tabular.json", help="file name under bench/results/")
     parser.add_argument("--skip-lightgbm", action="store_true")
     parser.add_argument("--autogluon", type=Path, metavar="PYTHON", help="run AutoGluon with this interpreter too")
-    parser.add_argument("--set", nargs="*", default=[], metavar="KEY=VALUE", help="settings passed to `train`")
+    parser.add_argument(  # extend: a second --set adds to the first instead of replacing it
+        "--set", nargs="*", action="extend", default=[], metavar="KEY=VALUE", help="settings passed to `train`"
+    )
     args = parser.parse_args()
     results = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"}
     results["settings"] = args.set  # [] : config.yaml's defaults
