@@ -2507,6 +2507,40 @@ FAULTS = [
         BINARY_AUC,
     ),
     Fault(
+        "the feature importance's title counts each seed's model as a fold",
+        SRC + "report.py.jinja",
+        'over = f"{folds} folds" if len(fits) == folds else f"{len(fits)} models in {folds} folds"',
+        'over = f"{len(fits)} folds"',
+        [
+            "tests/test_parts.py::test_feature_importance_is_averaged_over_every_fitted_model_and_says_over_how_many_folds"
+        ],
+        BINARY_AUC,
+    ),
+    Fault(
+        "the periodic embedding forgets 2 pi",
+        TABULAR + "model.py",
+        "angles = 2 * np.pi * keras.ops.expand_dims(numbers, -1)",
+        "angles = keras.ops.expand_dims(numbers, -1)",
+        ["tests/test_parts.py::test_each_number_becomes_a_vector_of_its_own_from_waves_at_learnt_frequencies"],
+        BINARY_AUC,
+    ),
+    Fault(
+        "the periodic embedding mixes the columns' vectors (a kernel shared wrongly)",
+        TABULAR + "model.py",
+        'keras.ops.einsum("rcf,cfw->rcw", waves, self.kernel)',
+        'keras.ops.einsum("rcf,dfw->rcw", waves, self.kernel)',
+        ["tests/test_parts.py::test_each_number_becomes_a_vector_of_its_own_from_waves_at_learnt_frequencies"],
+        BINARY_AUC,
+    ),
+    Fault(
+        "the network ignores model.numeric_embedding",
+        TABULAR + "model.py",
+        'if settings["numeric_embedding"]["frequencies"]:',
+        "if False:",
+        ["tests/test_parts.py::test_model_numeric_embedding_widens_each_number_or_passes_it_with_0_frequencies[8]"],
+        BINARY_AUC,
+    ),
+    Fault(
         "CatBoost is left out of the models",
         TABULAR + "models.py",
         "    if catboost_wanted(config):",

@@ -1,9 +1,10 @@
-"""The Keras network for tables: a learnt vector per category, quantile-scaled numbers, then an MLP.
+"""The Keras network for tables: a learnt vector per category and per number (quantile-scaled), then an MLP.
 Keras 3 only, so it runs on any backend (JAX on a CPU, TensorFlow on GPUs, JAX on TPUs).
 
 The recipe follows what makes MLPs competitive on tables (Gorishniy et al. 2021, "Revisiting Deep Learning
-Models for Tabular Data"; Holzmüller et al. 2024, "Better by Default"): embeddings instead of wide one-hot
-columns, quantile-transformed inputs, plain Dense + activation + Dropout blocks, AdamW with a warm-up then
+Models for Tabular Data", and 2022, "On Embeddings for Numerical Features"; Holzmüller et al. 2024, "Better by
+Default"): embeddings instead of wide one-hot columns, quantile-transformed numbers turned into vectors by
+periodic embeddings, plain Dense + activation + Dropout blocks, AdamW with a warm-up then
 cosine decay of the learning rate, and early stopping on a slice of the training fold that keeps the best epoch.
 """
 
@@ -83,6 +84,40 @@ def output_layer(config: dict, n_classes: int | None, class_shares: np.ndarray |
     )
 
 
+class PeriodicEmbedding(keras.layers.Layer):
+    """Each number as a small learnt vector: the sines and cosines of it at learnt frequencies, through a ReLU
+    layer of its own (PLR: Gorishniy et al. 2022, "On Embeddings for Numerical Features in Tabular Deep
+    Learning"). An MLP given the bare number bends slowly around thresholds (carats, ages, prices) that trees
+    split on; the waves let it bend sharply where the data asks."""
+
+    def __init__(self, frequencies: int, scale: float, width: int, **kwargs):
+        super().__init__(**kwargs)
+        self.frequencies, self.scale, self.width = frequencies, scale, width
+
+    def build(self, input_shape):
+        columns = input_shape[-1]
+        self.coefficients = self.add_weight((columns, self.frequencies), initializer=self.normal, name="frequencies")
+        kernel = (columns, 2 * self.frequencies, self.width)
+        self.kernel = self.add_weight(kernel, initializer=column_glorot_uniform, name="kernel")
+        self.bias = self.add_weight((columns, self.width), initializer="zeros", name="bias")
+
+    def normal(self, shape, dtype=None) -> np.ndarray:
+        """Frequencies from N(0, scale): the inputs are roughly standard normal (NeuralInputs), so scale 1 gives
+        waves of about one period over their range, and a few much shorter."""
+        return np.random.normal(0, self.scale, shape).astype("float32")
+
+    def call(self, numbers):
+        angles = 2 * np.pi * keras.ops.expand_dims(numbers, -1) * self.coefficients  # (rows, columns, frequencies)
+        waves = keras.ops.concatenate([keras.ops.cos(angles), keras.ops.sin(angles)], axis=-1)
+        vectors = keras.ops.relu(keras.ops.einsum("rcf,cfw->rcw", waves, self.kernel) + self.bias)
+        return keras.ops.reshape(vectors, (-1, numbers.shape[-1] * self.width))  # each column's vector in turn
+
+
+def column_glorot_uniform(shape, dtype=None) -> np.ndarray:
+    """Glorot-uniform for a stack of one kernel per column: (columns, inputs, outputs)."""
+    return np.stack([glorot_uniform(shape[1:]) for _ in range(shape[0])])
+
+
 def build_model(inputs: dict, cardinalities: list[int], config: dict, output) -> keras.Model:
     """Embeddings for the categorical codes, joined to the numbers, then Dense + SiLU + Dropout blocks.
 
@@ -94,7 +129,10 @@ def build_model(inputs: dict, cardinalities: list[int], config: dict, output) ->
     layers_in, parts = {}, []
     if "numeric" in inputs:
         layers_in["numeric"] = keras.Input((inputs["numeric"].shape[1],), name="numeric")
-        parts.append(layers_in["numeric"])
+        numbers = layers_in["numeric"]
+        if settings["numeric_embedding"]["frequencies"]:
+            numbers = PeriodicEmbedding(**settings["numeric_embedding"])(numbers)
+        parts.append(numbers)
     if "categorical" in inputs:
         layers_in["categorical"] = keras.Input((len(cardinalities),), dtype="int32", name="categorical")
         offsets = np.cumsum([0, *cardinalities[:-1]]).astype("int32")  # where each column's rows start
