@@ -2517,6 +2517,14 @@ FAULTS = [
         BINARY_AUC,
     ),
     Fault(
+        "the periodic embedding computes in half precision",
+        TABULAR + "model.py",
+        'PeriodicEmbedding(**settings["numeric_embedding"], dtype="float32")',
+        'PeriodicEmbedding(**settings["numeric_embedding"])',
+        ["tests/test_hardware.py::test_the_model_trains_in_mixed_precision"],
+        TABLE_GPU,
+    ),
+    Fault(
         "the periodic embedding forgets 2 pi",
         TABULAR + "model.py",
         "angles = 2 * np.pi * keras.ops.expand_dims(numbers, -1)",

@@ -130,8 +130,8 @@ def build_model(inputs: dict, cardinalities: list[int], config: dict, output) ->
     if "numeric" in inputs:
         layers_in["numeric"] = keras.Input((inputs["numeric"].shape[1],), name="numeric")
         numbers = layers_in["numeric"]
-        if settings["numeric_embedding"]["frequencies"]:
-            numbers = PeriodicEmbedding(**settings["numeric_embedding"])(numbers)
+        if settings["numeric_embedding"]["frequencies"]:  # float32: float16 rounds an angle near 100 to a 16th
+            numbers = PeriodicEmbedding(**settings["numeric_embedding"], dtype="float32")(numbers)
         parts.append(numbers)
     if "categorical" in inputs:
         layers_in["categorical"] = keras.Input((len(cardinalities),), dtype="int32", name="categorical")
