@@ -79,6 +79,7 @@ LABEL_SET_TEST = (
 LABEL_THRESHOLDS_TEST = (
     "tests/test_parts.py::test_several_labels_are_each_decided_at_the_threshold_that_scores_best_out_of_fold"
 )
+FOLDS_AUTO_TEST = "tests/test_parts.py::test_cv_folds_auto_is_10_under_20000_rows_else_5_and_at_most_a_fold_per_group"
 JOINED_LABELS_TEST = (
     "tests/test_parts.py::test_labels_in_one_column_become_a_column_each_and_are_joined_again_for_the_submission"
 )
@@ -212,6 +213,37 @@ FAULTS = [
         "    if False:\n",
         ["tests/test_parts.py::test_more_folds_than_rows_or_groups_is_refused_in_one_line"],
         TORCH,
+    ),
+    Fault(
+        "cv.folds auto keeps 5 folds on a small table",
+        SRC + "cv.py",
+        "    return 10 if rows < SMALL_TABLE_ROWS else 5\n",
+        "    return 5\n",
+        [FOLDS_AUTO_TEST + "[19999-kfold-10]"],
+        BINARY_AUC,
+    ),
+    Fault(
+        "cv.folds auto takes 10 folds on any table",
+        SRC + "cv.py",
+        "    return 10 if rows < SMALL_TABLE_ROWS else 5\n",
+        "    return 10\n",
+        [FOLDS_AUTO_TEST + "[20000-kfold-5]"],
+        BINARY_AUC,
+    ),
+    Fault(
+        "cv.folds auto asks for more folds than there are groups",
+        SRC + "cv.py",
+        "        k = min(k, units)  # a fold per group at most\n",
+        "        pass\n",
+        [FOLDS_AUTO_TEST + "[200-group-3]"],
+        BINARY_AUC,
+    ),
+    Fault(
+        "the fold loop reads cv.folds, not the folds made (auto)",
+        SRC + "train.py",
+        "    n_folds = int(folds.max()) + 1  # cv.folds, or what auto came to (cv.fold_count)\n",
+        '    n_folds = config["cv"]["folds"]\n',
+        ["tests/test_lifecycle.py::test_demo_trains_and_submits_on_bundled_data"],
     ),
     Fault(
         "one dropped connection ends a 12-hour wait",

@@ -27,6 +27,8 @@ BAD_ANSWERS = [
     (["--cv", "group"], "needs a group column"),
     (["--task", "tabular-regression", "--cv", "stratified"], "needs class labels"),
     (["--folds", "1"], "between 2 and 20"),
+    (["--folds", "many"], "folds must be auto or a whole number"),
+    (["--folds", "2.5"], "folds must be auto or a whole number"),
     (["--package-name", "keras"], "not usable"),
     (["--id-column", "y", "--target", "y"], "must differ"),
     (["--id-column", "y", "--target", "a,y", "--task", "nlp", "--metric", "mcrmse"], "must differ"),
@@ -152,6 +154,22 @@ def test_new_says_what_to_do_next(tmp_path, capsys):
     out = capsys.readouterr().out
     assert f"cd {tmp_path / 'titanic'}" in out and 'pip install -e ".[dev]"' in out
     assert "python -m titanic download" in out and "python -m titanic train --smoke" in out
+
+
+@pytest.mark.parametrize(
+    ("flags", "folds"),
+    [
+        (["--task", "binary-classification"], "auto"),
+        (["--task", "nlp"], 5),
+        (["--task", "nlp", "--folds", "auto"], "auto"),
+        (["--task", "tabular-regression", "--folds", "7"], 7),
+    ],
+)
+def test_tables_default_to_folds_by_their_rows_other_tasks_to_5_and_a_number_given_wins(tmp_path, flags, folds):
+    import yaml
+
+    render(tmp_path / "p", "--competition", "demo-x", *flags)
+    assert yaml.safe_load((tmp_path / "p" / "config.yaml").read_text())["cv"]["folds"] == folds
 
 
 def test_a_bundled_examples_name_brings_its_answers_and_flags_still_win(tmp_path):

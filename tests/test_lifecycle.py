@@ -114,6 +114,9 @@ def test_demo_trains_and_submits_on_bundled_data(tmp_path, capsys):
     labels = pd.read_csv(demo / "solution.csv")["diagnosis"]
     one_column = max(max(roc_auc_score(labels, test[c]), roc_auc_score(labels, -test[c])) for c in test.columns)
     assert 1 - auc <= 0.5 * (1 - one_column), (auc, one_column)  # at least half its error gone
+    run = latest_run(demo / "outputs")
+    folds = pd.read_csv(run / "folds.csv")["fold"]  # cv.folds auto on a small table: 10
+    assert json.loads((run / "cv.json").read_text())["folds"] == 10 and sorted(set(folds)) == list(range(10))
 
 
 def test_the_multiclass_demo_ranks_the_right_digit_first(tmp_path, capsys):

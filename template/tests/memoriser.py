@@ -47,6 +47,9 @@ class Memoriser(BaseEstimator):
 
     best_iteration_ = 1  # as a booster after early stopping, for a refit to read
 
+    def get_best_iteration(self) -> int:  # CatBoost's name for it (counted from 0)
+        return 0
+
     def set_params(self, **params) -> "Memoriser":
         return self  # a booster's settings (a refit's number of trees) mean nothing to a memory
 

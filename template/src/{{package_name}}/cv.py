@@ -13,10 +13,22 @@ from sklearn.model_selection import GroupKFold, KFold, StratifiedGroupKFold, Str
 
 from .config import ProjectError
 
+SMALL_TABLE_ROWS = 20_000  # cv.folds auto: 10 folds below this many training rows, 5 from it
+
+
+def fold_count(config: dict, rows: int) -> int:
+    """cv.folds, with auto resolved by the rows: on a small table 10 folds cost little, and each model learns from
+    90% of the few rows instead of 80% (12,852 rows of happiness survey answers, held-out log loss: 5 folds 0.8754,
+    10 folds 0.8745, in 44 s and 115 s); a larger table keeps the time of 5."""
+    folds = config["cv"]["folds"]
+    if folds != "auto":
+        return folds
+    return 10 if rows < SMALL_TABLE_ROWS else 5
+
 
 def assign_folds(train: pd.DataFrame, y: np.ndarray, config: dict) -> np.ndarray:
     """Return the validation fold (0..k-1) of every training row."""
-    scheme, k, seed = config["cv"]["scheme"], config["cv"]["folds"], config["cv"]["seed"]
+    scheme, k, seed = config["cv"]["scheme"], fold_count(config, len(train)), config["cv"]["seed"]
     group_column = config["columns"]["group"]
     groups = train[group_column].to_numpy() if group_column else None
     splitters = {
@@ -44,6 +56,8 @@ def assign_folds(train: pd.DataFrame, y: np.ndarray, config: dict) -> np.ndarray
             f" set cv.scheme to {unstratified[scheme]} in config.yaml"
         )
     units, unit = (len(set(groups)), "groups") if groups is not None else (len(train), "rows")
+    if config["cv"]["folds"] == "auto":
+        k = min(k, units)  # a fold per group at most
     if k > units:
         raise ProjectError(f"cv.folds is {k}, but the training data has {units} {unit}: lower cv.folds in config.yaml")
     splitter = splitters[scheme](k, shuffle=True, random_state=seed)

@@ -70,8 +70,7 @@ def train(
 
 
 def train_folds(config: dict, data, output_dir: Path, smoke: bool, on_fold=None, about: dict | None = None) -> dict:
-    seed, n_folds = config["cv"]["seed"], config["cv"]["folds"]
-    rows = training_rows(data, config, smoke)
+    seed, rows = config["cv"]["seed"], training_rows(data, config, smoke)
 
     answers = target_column(rows, config)  # a column, or the several target columns
     target = Target.from_train(answers, config)
@@ -79,6 +78,7 @@ def train_folds(config: dict, data, output_dir: Path, smoke: bool, on_fold=None,
         log_class_counts(answers, "the training data")
     y = target.encode(answers)
     folds = assign_folds(rows, y, config)
+    n_folds = int(folds.max()) + 1  # cv.folds, or what auto came to (cv.fold_count)
     setup = hardware.configure(config)
     models, facts = build_seeded_models(config, data, setup, target, report_dir=output_dir)
 
