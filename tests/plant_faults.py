@@ -1905,11 +1905,29 @@ FAULTS = [
     Fault(
         "LightGBM's refit is built, then the early-stopped model kept",
         TABULAR + "reference.py",
-        '            model = build_boosting(self.config, len(self.roles["categorical"]), self.library)\n'
+        '            model = build_boosting(self.config, len(self.roles["categorical"]), self.library, len(y))\n'
         "            model = self.fit_lightgbm(model.set_params(n_estimators=trees), features, y)",
-        '            refit = build_boosting(self.config, len(self.roles["categorical"]), self.library)\n'
+        '            refit = build_boosting(self.config, len(self.roles["categorical"]), self.library, len(y))\n'
         "            self.fit_lightgbm(refit.set_params(n_estimators=trees), features, y)",
         ["tests/test_train.py::test_the_models_train_and_stop_early_on_their_training_fold_only"],
+        BINARY_AUC,
+    ),
+    Fault(
+        "reference.num_leaves auto keeps 31 leaves on a large table",
+        TABULAR + "reference.py",
+        "    return 127 if rows >= SMALL_TABLE_ROWS else 31\n",
+        "    return 31\n",
+        ["tests/test_train.py::test_num_leaves_auto_is_127_from_20000_rows_learnt_from_else_31"],
+        BINARY_AUC,
+    ),
+    Fault(
+        "the reference's trees are sized by the whole table, not the rows they learn from",
+        TABULAR + "reference.py",
+        '        model = build_boosting(self.config, len(self.roles["categorical"]), self.library, len(y))\n'
+        "        settings = self.config",
+        '        model = build_boosting(self.config, len(self.roles["categorical"]), self.library, 10**6)\n'
+        "        settings = self.config",
+        ["tests/test_train.py::test_num_leaves_auto_is_127_from_20000_rows_learnt_from_else_31"],
         BINARY_AUC,
     ),
     Fault(
