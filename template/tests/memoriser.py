@@ -47,7 +47,7 @@ class Memoriser(BaseEstimator):
 
     best_iteration_ = 1  # as a booster after early stopping, for a refit to read
 
-    def get_best_iteration(self) -> int:  # CatBoost's name for it (counted from 0)
+    def get_best_iteration(self) -> int:  # the same, under another booster's name (counted from 0)
         return 0
 
     def set_params(self, **params) -> "Memoriser":
