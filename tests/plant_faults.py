@@ -239,6 +239,25 @@ FAULTS = [
         BINARY_AUC,
     ),
     Fault(
+        "tables render 5 folds, not auto",
+        "copier.yml",
+        """  default: "{{ 'auto' if tabular else '5' }}"\n""",
+        """  default: "5"\n""",
+        [
+            "tests/test_cli.py::test_tables_default_to_folds_by_their_rows_other_tasks_to_5_and_a_number_given_wins[flags0-auto]"
+        ],
+    ),
+    Fault(
+        "a fractional --folds is taken",
+        "copier.yml",
+        " or (folds | int(0) | string) != folds",
+        "",
+        [
+            "tests/test_cli.py::test_bad_answers_are_refused_before_anything_is_written"
+            "[flags18-folds must be auto or a whole number]"
+        ],
+    ),
+    Fault(
         "the fold loop reads cv.folds, not the folds made (auto)",
         SRC + "train.py",
         "    n_folds = int(folds.max()) + 1  # cv.folds, or what auto came to (cv.fold_count)\n",
